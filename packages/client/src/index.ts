@@ -7,6 +7,8 @@ export {
   RequiredError,
   type ConfigurationParameters,
   type Middleware,
+  type InitOverrideFunction,
+  type ApiResponse,
 } from './generated/openapi/runtime.js';
 // The models are the types package's own declarations, so the two can never drift.
 export type * from '@hss-export/types';

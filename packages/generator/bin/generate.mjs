@@ -9,7 +9,7 @@
 // back to downloading from Maven Central, which is unreachable on many networks.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, realpathSync, rmSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,4 +96,5 @@ async function main() {
   process.stdout.write(`hss-generate: ${relative(process.cwd(), outDir)} regenerated from spec/ in ${seconds}s\n`);
 }
 
-await main();
+// Run only as a command, so tests can import the pinned hash without generating.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

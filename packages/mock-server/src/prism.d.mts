@@ -1,0 +1,15 @@
+export declare const SPEC_PATH: string;
+export declare function freePort(host?: string): Promise<number>;
+export interface StartPrismOptions {
+  port?: number;
+  host?: string;
+  spec?: string;
+  log?: (line: string) => void;
+  startTimeoutMs?: number;
+}
+export interface RunningPrism {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+export declare function startPrism(options?: StartPrismOptions): Promise<RunningPrism>;
