@@ -1,14 +1,37 @@
-// The generated fetch client (one class per spec tag, plus openapi-generator's runtime).
-export * from './generated/openapi/apis/index.js';
+// Public entry point of @hss-export/client.
+export { createHssClient } from './client.js';
+export type {
+  CallOptions,
+  CreateOptions,
+  ExportFile,
+  ExportProgress,
+  ExportResult,
+  HssClient,
+  WaitOptions,
+} from './client.js';
+export type { AkSkCredentials, Credentials, HssClientOptions, TokenCredentials } from './config.js';
+export * from './errors.js';
+export type { ValidationProblem } from './validation.js';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+export { exportColumnKeys, regionEndpoints, type ExportColumnKey } from './generated/spec-rules.js';
+
+// The generated fetch client, for callers who want the raw operations.
+export { ExportApi } from './generated/openapi/apis/index.js';
+export type {
+  CreateContainerExportTaskRequest,
+  DownloadExportedFileRequest,
+  GetExportTaskRequest,
+} from './generated/openapi/apis/index.js';
 export {
   Configuration,
   ResponseError,
   FetchError,
   RequiredError,
-  type ConfigurationParameters,
-  type Middleware,
-  type InitOverrideFunction,
   type ApiResponse,
+  type ConfigurationParameters,
+  type InitOverrideFunction,
+  type Middleware,
 } from './generated/openapi/runtime.js';
+
 // The models are the types package's own declarations, so the two can never drift.
 export type * from '@hss-export/types';

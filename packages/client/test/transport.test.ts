@@ -1,0 +1,187 @@
+// Retries, timeouts, cancellation and auth, against a real local server that records
+// exactly how many requests arrived.
+import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { authorization } from '../src/auth/signer.js';
+import {
+  AbortError,
+  ConnectionError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  createHssClient,
+} from '../src/index.js';
+import { CREATE, PROJECT, rejectionOf, SEED, setup, SK, SECURITY_TOKEN, TASK, TOKEN } from './support/clients.js';
+
+const running = { status: 200, body: { task_id: 't1', task_status: 'running' } };
+const fast = { status: 429, body: { error_code: 'APIGW.0308', error_msg: 'throttled' }, headers: { 'Retry-After': '0' } };
+
+describe('retries', () => {
+  it('GET retries 429 -> 503 -> 200 and returns the answer', async () => {
+    const { server, client } = await setup({
+      [TASK]: [fast, { status: 503, body: { error_code: 'APIGW.0613', error_msg: 'unavailable' }, headers: { 'Retry-After': '0' } }, running],
+    });
+    await expect(client.getExportTask('t1')).resolves.toMatchObject({ task_status: 'running' });
+    expect(server.to('/export-task/t1')).toHaveLength(3);
+  });
+
+  it('GET gives up after maxRetries and throws the last error', async () => {
+    const { server, client } = await setup({ [TASK]: [{ status: 502, body: {}, headers: { 'Retry-After': '0' } }] }, { maxRetries: 1 });
+    expect(await rejectionOf(client.getExportTask('t1'))).toBeInstanceOf(ServerError);
+    expect(server.received).toHaveLength(2);
+  });
+
+  it('create is retried after a 429 (throttled before processing): exactly one task is created', async () => {
+    const { server, client } = await setup({ [CREATE]: [fast, { status: 200, body: { task_id: 'new' } }] });
+    await expect(client.createContainerExportTask(SEED)).resolves.toEqual({ task_id: 'new' });
+    expect(server.to('/container/export-task')).toHaveLength(2);
+  });
+
+  it.each([500, 502, 503, 504])('create is NOT retried after %i: it may have created a task', async (status) => {
+    const { server, client } = await setup({ [CREATE]: [{ status, body: { error_code: 'X', error_msg: 'y' }, headers: { 'Retry-After': '0' } }, { status: 200, body: { task_id: 'dup' } }] });
+    expect(await rejectionOf(client.createContainerExportTask(SEED))).toMatchObject({ status });
+    expect(server.to('/container/export-task')).toHaveLength(1);
+  });
+
+  it('create is NOT retried when the connection drops after the request was sent', async () => {
+    const { server, client } = await setup({ [CREATE]: [{ reset: true }, { status: 200, body: { task_id: 'dup' } }] });
+    const error = await rejectionOf(client.createContainerExportTask(SEED));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(server.to('/container/export-task')).toHaveLength(1);
+  });
+
+  it('GET is retried when the connection drops', async () => {
+    const { server, client } = await setup({ [TASK]: [{ reset: true }, running] });
+    await expect(client.getExportTask('t1')).resolves.toMatchObject({ task_id: 't1' });
+    expect(server.received).toHaveLength(2);
+  });
+
+  it('create is retried when the connection is refused (nothing was sent)', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    let attempts = 0;
+    const client = createHssClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      projectId: PROJECT,
+      credentials: { token: TOKEN },
+      env: {},
+      maxRetries: 2,
+      fetch: (input, init) => {
+        attempts++;
+        return fetch(input, init);
+      },
+    });
+    const error = await rejectionOf(client.createContainerExportTask(SEED));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).code).toBe('ECONNREFUSED');
+    expect(attempts).toBe(3);
+  });
+
+  it('honours Retry-After in seconds', async () => {
+    const { server, client } = await setup({ [TASK]: [{ ...fast, headers: { 'Retry-After': '1' } }, running] });
+    const started = Date.now();
+    await client.getExportTask('t1');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(server.received).toHaveLength(2);
+  });
+
+  it('maxRetries 0 per call turns retries off', async () => {
+    const { server, client } = await setup({ [TASK]: [fast, running] });
+    const error = await rejectionOf(client.getExportTask('t1', { maxRetries: 0 }));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfterMs).toBe(0);
+    expect(server.received).toHaveLength(1);
+  });
+});
+
+describe('timeouts and cancellation', () => {
+  it('a GET that gets no answer in time throws TimeoutError after its retries', async () => {
+    const { server, client } = await setup({ [TASK]: [{ ...running, delayMs: 1500 }] }, { timeoutMs: 100, maxRetries: 1 });
+    const error = await rejectionOf(client.getExportTask('t1'));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).timeoutMs).toBe(100);
+    expect(server.received).toHaveLength(2);
+  });
+
+  it('a create that times out is not retried (the task may exist)', async () => {
+    const { server, client } = await setup({ [CREATE]: [{ status: 200, body: { task_id: 'x' }, delayMs: 1500 }] });
+    const error = await rejectionOf(client.createContainerExportTask(SEED, { timeoutMs: 100 }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(server.to('/container/export-task')).toHaveLength(1);
+  });
+
+  it('the caller\'s AbortSignal stops the call with AbortError and no retry', async () => {
+    const { server, client } = await setup({ [TASK]: [{ ...running, delayMs: 1500 }] });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const error = await rejectionOf(client.getExportTask('t1', { signal: controller.signal }));
+    expect(error).toBeInstanceOf(AbortError);
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('an abort during the backoff sleep stops it too', async () => {
+    const { server, client } = await setup({ [TASK]: [{ ...fast, headers: { 'Retry-After': '5' } }, running] });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const started = Date.now();
+    expect(await rejectionOf(client.getExportTask('t1', { signal: controller.signal }))).toBeInstanceOf(AbortError);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(server.received).toHaveLength(1);
+  });
+});
+
+describe('auth', () => {
+  it('token auth sends X-Auth-Token and no Authorization', async () => {
+    const { server, client } = await setup({ [TASK]: [running] });
+    await client.getExportTask('t1');
+    expect(server.received[0]!.headers['x-auth-token']).toBe(TOKEN);
+    expect(server.received[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it('AK/SK: the server can verify the signature over exactly what it received', async () => {
+    const { server, client } = await setup(
+      { [CREATE]: [fast, { status: 200, body: { task_id: 'signed' } }] },
+      { credentials: { accessKey: 'AK-1', secretKey: SK, securityToken: SECURITY_TOKEN } },
+    );
+    await client.createContainerExportTask({ ...SEED, container_name: 'nginx 1' }, { enterpriseProjectId: 'all granted', exportSize: 5 });
+    expect(server.received).toHaveLength(2);
+    for (const r of server.received) {
+      const given = r.headers.authorization as string;
+      const names = /SignedHeaders=([^,]+)/.exec(given)![1]!.split(';');
+      expect(names).toEqual(expect.arrayContaining(['host', 'x-sdk-date', 'x-project-id', 'x-security-token', 'content-type']));
+      const headers = Object.fromEntries(names.map((n) => [n, String(r.headers[n])]));
+      const expected = await authorization(
+        { method: r.method, url: `${server.url}${r.url}`, headers, body: r.body },
+        { accessKey: 'AK-1', secretKey: SK },
+      );
+      expect(given).toBe(expected);
+      expect(r.headers['x-project-id']).toBe(PROJECT);
+      expect(r.headers['x-security-token']).toBe(SECURITY_TOKEN);
+      expect(r.headers['x-auth-token']).toBeUndefined();
+    }
+  });
+
+  it('AK/SK: a tampered body no longer matches the signature', async () => {
+    const { server, client } = await setup({ [CREATE]: [{ status: 200, body: { task_id: 'x' } }] }, { credentials: { accessKey: 'AK-1', secretKey: SK } });
+    await client.createContainerExportTask(SEED);
+    const r = server.received[0]!;
+    const names = /SignedHeaders=([^,]+)/.exec(r.headers.authorization as string)![1]!.split(';');
+    const headers = Object.fromEntries(names.map((n) => [n, String(r.headers[n])]));
+    const forged = await authorization(
+      { method: r.method, url: `${server.url}${r.url}`, headers, body: r.body.replace('Container Name', 'Container name') },
+      { accessKey: 'AK-1', secretKey: SK },
+    );
+    expect(forged).not.toBe(r.headers.authorization);
+  });
+
+  it('sends the SDK User-Agent with the caller\'s suffix', async () => {
+    const { server, client } = await setup({ [TASK]: [running] }, { userAgent: 'inventory-job/2' });
+    await client.getExportTask('t1');
+    expect(server.received[0]!.headers['user-agent']).toMatch(/^hss-export-client\/\S+ inventory-job\/2$/);
+  });
+});
