@@ -11,10 +11,12 @@ export default class SummaryReporter {
   onTestRunEnd(testModules, unhandledErrors) {
     const counts = { passed: 0, failed: 0, skipped: 0 };
     for (const module of testModules) {
+      // Tests skipped because the file's setup (e.g. beforeAll) failed did not pass: count them as failed.
+      const broken = [module, ...module.children.allSuites()].some((suite) => suite.errors().length > 0);
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') counts.passed++;
-        else if (state === 'failed') counts.failed++;
+        else if (state === 'failed' || broken) counts.failed++;
         else counts.skipped++;
       }
       // A file that failed to load has no tests but must still count as a failure.

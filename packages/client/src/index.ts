@@ -14,6 +14,12 @@ export * from './errors.js';
 export type { ValidationProblem } from './validation.js';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 export { exportColumnKeys, regionEndpoints, type ExportColumnKey } from './generated/spec-rules.js';
+// The spec's enums as values too (e.g. for a CLI's --help); same declarations as the types package's.
+export {
+  ContainerExportRequestClusterTypeEnum,
+  ContainerExportRequestStatusEnum,
+  ExportTaskStatus,
+} from './generated/openapi/models/index.js';
 
 // The generated fetch client, for callers who want the raw operations.
 export { ExportApi } from './generated/openapi/apis/index.js';

@@ -140,7 +140,12 @@ export function validateRequest(
   for (const location of ['path', 'query', 'header'] as const) {
     for (const [name, rule] of Object.entries(operation.params[location])) {
       hide = location === 'header' && SECRET.test(name);
-      check(rule, input.params?.[name], `${location}.${name}`);
+      const value = input.params?.[name];
+      check(rule, value, `${location}.${name}`);
+      // URL parsing resolves "." and ".." segments, so the request would go to another path.
+      if (location === 'path' && (value === '.' || value === '..')) {
+        report(`path.${name}`, 'pathSegment', `must not be "." or ".." (got "${value}")`);
+      }
     }
   }
   hide = false;

@@ -146,6 +146,16 @@ describe('validateRequest: each rule', () => {
       [{ path: 'path.project_id', rule: 'required' }],
     ],
     [
+      'task_id ".." (would climb out of the path)',
+      validateRequest('getExportTask', { params: { project_id: 'p', task_id: '..' } }),
+      [{ path: 'path.task_id', rule: 'pathSegment' }],
+    ],
+    [
+      'project_id "." (downloadExportedFile)',
+      validateRequest('downloadExportedFile', { params: { project_id: '.', file_id: 'f' } }),
+      [{ path: 'path.project_id', rule: 'pathSegment' }],
+    ],
+    [
       'task_id 65 chars (getExportTask)',
       validateRequest('getExportTask', { params: { project_id: 'p', task_id: 't'.repeat(65) } }),
       [{ path: 'path.task_id', rule: 'maxLength' }],

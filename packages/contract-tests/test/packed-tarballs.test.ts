@@ -47,7 +47,7 @@ describe('packed tarballs in a project outside the workspace', () => {
     expect(typesFiles.split('\n').filter((f) => f.endsWith('.js'))).toEqual([]);
   });
 
-  it('works from plain Node ESM', () => {
+  it('works from plain Node ESM', { timeout: 120_000 }, () => {
     writeFileSync(
       join(project, 'create.mjs'),
       `import { Configuration, ExportApi } from '@hss-export/client';
@@ -64,7 +64,7 @@ console.log(JSON.stringify(created));
     expect(JSON.parse(out)).toEqual({ task_id: 'test' });
   });
 
-  it('type-checks from TypeScript (NodeNext) and runs', () => {
+  it('type-checks from TypeScript (NodeNext) and runs', { timeout: 120_000 }, () => {
     writeFileSync(
       join(project, 'create.ts'),
       `import { Configuration, ExportApi, type ContainerExportRequest } from '@hss-export/client';

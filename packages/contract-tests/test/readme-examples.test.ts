@@ -2,7 +2,7 @@
 // written out as a module next to this package (so it resolves @hss-export/client the
 // way a user's project would) and must type-check against the built packages.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -10,7 +10,10 @@ const repo = resolve(import.meta.dirname, '../../..');
 const readme = readFileSync(join(repo, 'README.md'), 'utf8');
 const section = readme.split('\n## Using the client\n')[1]?.split('\n## ')[0] ?? '';
 const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
-const dir = join(import.meta.dirname, '..', '.tmp', 'readme');
+// Unique per run (two Node versions may run this suite at once), and inside this package so
+// that @hss-export/client resolves through its node_modules.
+mkdirSync(join(import.meta.dirname, '..', '.tmp'), { recursive: true });
+const dir = mkdtempSync(join(import.meta.dirname, '..', '.tmp', 'readme-'));
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -20,8 +23,6 @@ describe('README "Using the client" examples', () => {
   });
 
   it('all type-check against the built client (strict, NodeNext)', { timeout: 90_000 }, () => {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
     const files = blocks.map((code, i) => {
       const file = `example-${i + 1}.ts`;
       // `export {}` makes each block a module, as it would be in a user's project.

@@ -117,7 +117,19 @@ export async function writeStreamToFile(
     let bytes = 0;
 
     for (;;) {
-      const { done, value } = await reader.read();
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        throwIfAborted(signal);
+        // The connection broke mid-body (undici says only "terminated"): name what happened.
+        const of = expectedBytes === undefined ? '' : ` of ${expectedBytes}`;
+        const why = error instanceof Error ? error.message : String(error);
+        throw new DownloadError('TRUNCATED', `Download of ${target} broke off after ${bytes}${of} bytes: ${why}`, target, {
+          cause: error,
+        });
+      }
+      const { done, value } = chunk;
       throwIfAborted(signal);
       if (done) break;
       if (!(value instanceof Uint8Array)) {
