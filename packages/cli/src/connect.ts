@@ -1,0 +1,184 @@
+// From the connection flags and the environment to a client: the real API (credentials
+// from HUAWEICLOUD_SDK_* / HSS_EXPORT_TOKEN, or a token piped into --token-stdin), or the
+// bundled Prism mock (--mock).
+import { createHssClient, type Credentials, type HssClient } from '@hss-export/client';
+import type { Context, Stdin } from './context.js';
+import { InterruptedError, UsageError } from './errors.js';
+import { VERSION } from './version.js';
+
+export interface ConnectionValues {
+  region?: string | undefined;
+  endpoint?: string | undefined;
+  'project-id'?: string | undefined;
+  'enterprise-project-id'?: string | undefined;
+  'token-stdin'?: boolean | undefined;
+  mock?: boolean | undefined;
+}
+
+export interface Session {
+  client: HssClient;
+  enterpriseProjectId: string | undefined;
+}
+
+const MOCK_PROJECT_ID = 'mock-project';
+// Prism checks that an X-Auth-Token is present, not what it says.
+const MOCK_TOKEN = 'mock-token-not-a-credential';
+const MOCK_SERVER_PACKAGE = '@hss-export/mock-server';
+
+interface MockServerModule {
+  startPrism(options?: { log?: (line: string) => void }): Promise<{ url: string; stop(): Promise<void> }>;
+}
+
+/** Checks what can be checked before any network or mock work, with CLI wording. */
+export function checkConnectionValues(values: ConnectionValues, env: Record<string, string | undefined>): void {
+  if (values.region !== undefined && values.endpoint !== undefined) {
+    throw new UsageError('--region and --endpoint are alternatives: pass one of them');
+  }
+  if (values.mock) {
+    if (values.region !== undefined || values.endpoint !== undefined) {
+      throw new UsageError('--mock runs against a local Prism mock: leave out --region and --endpoint');
+    }
+    return;
+  }
+  if (values.region === undefined && values.endpoint === undefined && !env.HUAWEICLOUD_SDK_REGION) {
+    throw new UsageError(
+      'no region: pass --region (e.g. ap-southeast-1) or --endpoint, or set HUAWEICLOUD_SDK_REGION. To try the CLI without an account, add --mock',
+    );
+  }
+  if (values['project-id'] === undefined && !env.HUAWEICLOUD_SDK_PROJECT_ID) {
+    throw new UsageError('no project ID: pass --project-id or set HUAWEICLOUD_SDK_PROJECT_ID');
+  }
+  if (!values['token-stdin'] && !env.HUAWEICLOUD_SDK_AK && !env.HUAWEICLOUD_SDK_SK && !env.HSS_EXPORT_TOKEN) {
+    throw new UsageError(
+      'no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (plus HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary keys), ' +
+        'or HSS_EXPORT_TOKEN for an IAM token, or pipe a token into --token-stdin',
+    );
+  }
+}
+
+export async function connect(values: ConnectionValues, ctx: Context): Promise<Session> {
+  checkConnectionValues(values, ctx.io.env);
+  let token: string | undefined;
+  if (values['token-stdin']) {
+    token = await readToken(ctx.io.stdin, ctx);
+    ctx.secrets.add(token);
+  }
+  const userAgent = `hss-export-cli/${VERSION}`;
+  let client: HssClient;
+  if (values.mock) {
+    const url = await startMock(ctx);
+    client = createHssClient({
+      endpoint: url,
+      projectId: values['project-id'] ?? MOCK_PROJECT_ID,
+      credentials: { token: token ?? MOCK_TOKEN },
+      // Real credentials stay out of it: nothing from the environment is read or sent.
+      env: {},
+      userAgent,
+    });
+  } else {
+    const credentials: Credentials | undefined = token === undefined ? undefined : { token };
+    client = createHssClient({
+      region: values.region,
+      endpoint: values.endpoint,
+      projectId: values['project-id'],
+      credentials,
+      env: ctx.io.env,
+      userAgent,
+    });
+  }
+  ctx.debugLog(`endpoint ${client.endpoint}, project ${client.projectId}, auth ${authKind(values, ctx.io.env, token)} (values hidden)`);
+  return { client, enterpriseProjectId: values['enterprise-project-id'] };
+}
+
+function authKind(values: ConnectionValues, env: Record<string, string | undefined>, token: string | undefined): string {
+  if (values.mock) return token === undefined ? 'placeholder token for the mock' : 'token from stdin';
+  if (token !== undefined) return 'token from stdin';
+  if (env.HUAWEICLOUD_SDK_AK || env.HUAWEICLOUD_SDK_SK) {
+    return env.HUAWEICLOUD_SDK_SECURITY_TOKEN ? 'temporary AK/SK with security token from the environment' : 'AK/SK from the environment';
+  }
+  return 'token from HSS_EXPORT_TOKEN';
+}
+
+async function startMock(ctx: Context): Promise<string> {
+  let mockServer: MockServerModule;
+  try {
+    // A variable specifier: the published CLI does not depend on the private mock package,
+    // and bundlers must not try to pull it in.
+    const specifier = MOCK_SERVER_PACKAGE;
+    mockServer = (await import(specifier)) as MockServerModule;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
+      throw new UsageError(
+        '--mock is only available in a checkout of the hss-export repository (it needs the private @hss-export/mock-server package and Prism)',
+      );
+    }
+    throw error;
+  }
+  ctx.err.line('Starting the Prism mock of the HSS export API…');
+  const prism = await mockServer.startPrism(ctx.debug ? { log: (line) => ctx.debugLog(`prism: ${line}`) } : {});
+  ctx.onCleanup(() => prism.stop());
+  ctx.state.mock = true;
+  ctx.err.line(`Using the Prism mock at ${prism.url} — no Huawei Cloud account or network needed.`);
+  if (ctx.signal.aborted) throw ctx.signal.reason;
+  return prism.url;
+}
+
+/**
+ * The token from stdin: everything piped in, trimmed. On a terminal, read one line without
+ * echoing it, so it shows neither on screen nor in the scrollback.
+ */
+export async function readToken(stdin: Stdin, ctx: Pick<Context, 'err' | 'signal'>): Promise<string> {
+  const text = stdin.isTTY && stdin.setRawMode ? await readHiddenLine(stdin, ctx) : await readAll(stdin, ctx.signal);
+  const token = text.trim();
+  if (!token) throw new UsageError('--token-stdin: stdin was empty; pipe the IAM token in, e.g. `pass show hss-token | hss-export ...`');
+  if (/\s/.test(token)) throw new UsageError('--token-stdin: the token read from stdin contains whitespace; pass exactly one token');
+  return token;
+}
+
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
+async function readAll(stdin: Stdin, signal: AbortSignal): Promise<string> {
+  const read = (async () => {
+    const chunks: string[] = [];
+    for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+    return chunks.join('');
+  })();
+  return Promise.race([read, aborted(signal)]);
+}
+
+function readHiddenLine(stdin: Stdin, ctx: Pick<Context, 'err' | 'signal'>): Promise<string> {
+  ctx.err.write('IAM token (input hidden, Enter to finish): ');
+  return new Promise((resolve, reject) => {
+    let text = '';
+    let finished = false;
+    const finish = (error?: unknown) => {
+      if (finished) return;
+      finished = true;
+      stdin.off('data', onData);
+      stdin.setRawMode?.(false);
+      stdin.pause();
+      ctx.err.line();
+      if (error === undefined) resolve(text);
+      else reject(error);
+    };
+    const onData = (chunk: Buffer | string) => {
+      for (const char of typeof chunk === 'string' ? chunk : chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n' || char === '\u0004') return finish();
+        // Raw mode turns Ctrl-C into a character instead of SIGINT.
+        if (char === '\u0003') return finish(new InterruptedError('SIGINT'));
+        if (char === '\u007f' || char === '\b') text = text.slice(0, -1);
+        else text += char;
+      }
+    };
+    ctx.signal.addEventListener('abort', () => finish(ctx.signal.reason), { once: true });
+    stdin.setRawMode?.(true);
+    stdin.on('data', onData);
+    stdin.resume();
+  });
+}

@@ -1,0 +1,262 @@
+// Turns anything a command throws into one clear message and an exit code (exit-codes.ts).
+// Expected failures get a short explanation and what to do next; only --debug adds the
+// error's fields and stack. Every line still passes through the redacting writer (output.ts).
+import {
+  ApiError,
+  AuthenticationError,
+  ConfigError,
+  ConnectionError,
+  ExportFailedError,
+  ExportTimeoutError,
+  HssError,
+  MalformedResponseError,
+  PermissionDeniedError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+} from '@hss-export/client';
+import { DownloadError } from '@hss-export/client/node';
+import { ExitCode } from './exit-codes.js';
+import { formatDuration } from './format.js';
+
+/** Bad command-line input, detected before anything was sent. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** The abort reason when SIGINT or SIGTERM arrives. */
+export class InterruptedError extends Error {
+  override name = 'InterruptedError';
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+export type Phase = 'setup' | 'create' | 'wait' | 'download';
+
+/** What the command had got to when it failed; used for hints on how to resume. */
+export interface FailureContext {
+  command: string;
+  phase: Phase;
+  taskId?: string | undefined;
+  fileId?: string | undefined;
+  out?: string | undefined;
+  bytes?: number | undefined;
+  /** Connection flags as typed, repeated in the resume commands we suggest. */
+  resumeArgs: readonly string[];
+  interrupted?: 'SIGINT' | 'SIGTERM' | undefined;
+  debug: boolean;
+}
+
+export interface DescribedError {
+  exitCode: number;
+  /** The error class, for --json. */
+  type: string;
+  /** Printed as `hss-export: <message>`; may span lines. */
+  message: string;
+  /** Lines printed after the message: what to do next. */
+  hints: string[];
+  errorCode?: string | undefined;
+  errorMsg?: string | undefined;
+  requestId?: string | undefined;
+}
+
+/** How the client names request fields, mapped to the flags that set them. */
+const FLAG_FOR_PATH: Record<string, string> = {
+  'path.project_id': '--project-id',
+  'path.task_id': '<taskId>',
+  'path.file_id': '<fileId>',
+  'query.enterprise_project_id': '--enterprise-project-id',
+  'query.export_size': '--export-size',
+  'body.create_time.start_time': '--created-after',
+  'body.create_time.end_time': '--created-before',
+};
+
+export function flagForPath(path: string): string {
+  const known = FLAG_FOR_PATH[path];
+  if (known) return known;
+  if (path.startsWith('body.export_headers')) return '--column';
+  const body = /^body\.([a-z_]+)$/.exec(path);
+  if (body) return `--${body[1]!.replace(/_/g, '-')}`;
+  return path;
+}
+
+function quote(arg: string): string {
+  // <path>, <fileId>: placeholders for the reader to fill in, not literal arguments.
+  if (/^[\w@%+=:,./-]+$/.test(arg) || /^<\w+>$/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function commandLine(args: readonly string[]): string {
+  return ['hss-export', ...args].map(quote).join(' ');
+}
+
+function resumeHints(ctx: FailureContext): string[] {
+  const hints: string[] = [];
+  if (ctx.fileId) {
+    hints.push(
+      `The file is ready on the server. Download it with: ${commandLine(['download', ctx.fileId, '--out', ctx.out ?? `hss-containers-${ctx.fileId}.zip`, ...ctx.resumeArgs])}`,
+    );
+  } else if (ctx.taskId) {
+    hints.push(`Export task ${ctx.taskId} keeps running on the server. Resume with: ${commandLine(['status', ctx.taskId, '--wait', ...ctx.resumeArgs])}`);
+    hints.push(`then: ${commandLine(['download', '<fileId>', '--out', ctx.out ?? '<path>', ...ctx.resumeArgs])}`);
+  }
+  return hints;
+}
+
+function apiHint(error: ApiError, ctx: FailureContext): string | undefined {
+  if (error instanceof AuthenticationError) {
+    return 'Check the credentials: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (plus HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary keys), or the IAM token, and that the token is not expired.';
+  }
+  if (error instanceof PermissionDeniedError) {
+    return 'The credentials lack HSS permissions for this project or enterprise project (--enterprise-project-id).';
+  }
+  if (error instanceof NotFoundError) {
+    return ctx.command === 'containers'
+      ? 'Check --project-id and --region/--endpoint.'
+      : 'Check the id, --project-id and --region/--endpoint; the task or file may also have expired.';
+  }
+  if (error instanceof RateLimitError) return 'The API is throttling requests; the CLI already retried. Wait a minute and try again.';
+  if (error instanceof ServerError) return 'The service failed; try again later, quoting the request id to Huawei support if it persists.';
+  return undefined;
+}
+
+// A create call that failed after it may have reached the service is never retried
+// (it would start a second export), so say so.
+function maybeCreated(error: unknown, ctx: FailureContext): string | undefined {
+  if (ctx.phase !== 'create' || ctx.taskId) return undefined;
+  const uncertain =
+    error instanceof ServerError ||
+    error instanceof MalformedResponseError ||
+    (error instanceof TimeoutError && !(error instanceof ExportTimeoutError)) ||
+    (error instanceof ConnectionError && !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(error.code ?? ''));
+  return uncertain
+    ? 'The export task may have been created anyway; it was not retried, to avoid a duplicate export.'
+    : undefined;
+}
+
+function configMessage(message: string): string {
+  // The client words its settings for library callers; name the flags instead.
+  return message
+    .replace(/`region`/g, '--region')
+    .replace(/`endpoint`/g, '--endpoint')
+    .replace(/`projectId`/g, '--project-id')
+    .replace(/`credentials`/g, '--token-stdin')
+    .replace(/pass overwrite: true \(--force on the CLI\)/g, 'pass --force');
+}
+
+export function describeError(error: unknown, ctx: FailureContext): DescribedError {
+  const base = (exitCode: number, message: string, hints: (string | undefined)[] = []): DescribedError => ({
+    exitCode,
+    type: error instanceof Error ? error.name : typeof error,
+    message,
+    hints: hints.filter((h): h is string => !!h),
+  });
+
+  const interrupted = ctx.interrupted ?? (error instanceof InterruptedError ? error.signal : undefined);
+  if (interrupted) {
+    const exitCode = interrupted === 'SIGINT' ? ExitCode.SIGINT : ExitCode.SIGTERM;
+    const what = ctx.phase === 'download' ? '; the partial download was removed' : '';
+    const createInFlight =
+      ctx.phase === 'create' && !ctx.taskId ? 'If the create request had already reached the service, the export task runs anyway.' : undefined;
+    return { ...base(exitCode, `interrupted (${interrupted})${what}`, [createInFlight, ...resumeHints(ctx)]), type: 'Interrupted' };
+  }
+  if (error instanceof UsageError) {
+    return base(ExitCode.USAGE, error.message, [`Run "hss-export ${ctx.command === 'main' ? '' : `${ctx.command} `}--help" for usage.`]);
+  }
+  if (error instanceof ValidationError) {
+    const lines = error.problems.map((p) => `  - ${p.message.startsWith(p.path) ? flagForPath(p.path) + p.message.slice(p.path.length) : p.message}`);
+    return base(ExitCode.USAGE, `invalid request, nothing was sent:\n${lines.join('\n')}`, [`Run "hss-export ${ctx.command} --help" for the allowed values.`]);
+  }
+  if (error instanceof ConfigError) return base(ExitCode.USAGE, configMessage(error.message));
+  if (error instanceof DownloadError) {
+    if (error.code === 'DESTINATION_EXISTS') {
+      return base(ExitCode.USAGE, `${error.destination} already exists; pass --force to replace it, or choose another --out`);
+    }
+    return base(ExitCode.DOWNLOAD, `download failed (${error.code}): ${error.message}; no partial file was left`, resumeHints(ctx));
+  }
+  if (error instanceof ApiError) {
+    const lines = [`the API answered HTTP ${error.status} while ${describePhase(ctx.phase)}`];
+    lines.push(`  error_code: ${error.errorCode ?? '(none)'}`);
+    lines.push(`  error_msg:  ${error.errorMsg ?? '(none)'}`);
+    lines.push(`  request id: ${error.requestId ?? '(none)'}`);
+    return {
+      ...base(ExitCode.API, lines.join('\n'), [apiHint(error, ctx), maybeCreated(error, ctx), ...resumeHints(ctx)]),
+      errorCode: error.errorCode,
+      errorMsg: error.errorMsg,
+      requestId: error.requestId,
+    };
+  }
+  if (error instanceof ExportFailedError) {
+    return base(ExitCode.TASK_FAILED, `export task ${error.taskId} ended with task_status "failure"`, [
+      'Nothing was downloaded. Run the export again to create a new task.',
+    ]);
+  }
+  if (error instanceof ExportTimeoutError) {
+    return base(
+      ExitCode.TIMEOUT,
+      `export task ${error.taskId} was still ${error.lastStatus ?? 'not finished'} after ${formatDuration(error.timeoutMs)} (--timeout)`,
+      resumeHints({ ...ctx, taskId: error.taskId }),
+    );
+  }
+  if (error instanceof TimeoutError) {
+    return base(ExitCode.TIMEOUT, `no answer from the API within ${formatDuration(error.timeoutMs)} while ${describePhase(ctx.phase)}`, [
+      maybeCreated(error, ctx),
+      ...resumeHints(ctx),
+    ]);
+  }
+  if (error instanceof MalformedResponseError) {
+    const id = error.requestId ? ` (request id ${error.requestId})` : '';
+    return { ...base(ExitCode.API, `unexpected answer from the API: ${error.message}${id}`, [maybeCreated(error, ctx), ...resumeHints(ctx)]), requestId: error.requestId };
+  }
+  if (error instanceof ConnectionError) {
+    return base(ExitCode.API, error.message, ['Check --region/--endpoint and the network (proxy, firewall, DNS).', maybeCreated(error, ctx), ...resumeHints(ctx)]);
+  }
+  // Body-stream failures (the connection closed mid-file) reach us unwrapped from fetch.
+  if (ctx.phase === 'download' && !(error instanceof HssError)) {
+    const detail = error instanceof Error ? `${error.message}${causeText(error)}` : String(error);
+    const got = ctx.bytes === undefined ? '' : ` after ${ctx.bytes} bytes`;
+    return { ...base(ExitCode.DOWNLOAD, `the download broke off${got} (${detail}); no partial file was left`, resumeHints(ctx)), type: 'DownloadError' };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return base(ExitCode.INTERNAL, `unexpected error: ${message}`, [ctx.debug ? undefined : 'Run again with --debug for details.']);
+}
+
+function causeText(error: Error): string {
+  const cause = error.cause as { message?: unknown; code?: unknown } | undefined;
+  if (!cause) return '';
+  const text = typeof cause.message === 'string' ? cause.message : '';
+  const code = typeof cause.code === 'string' ? cause.code : '';
+  return text || code ? `: ${[text, code && `(${code})`].filter(Boolean).join(' ')}` : '';
+}
+
+function describePhase(phase: Phase): string {
+  switch (phase) {
+    case 'create':
+      return 'creating the export task';
+    case 'wait':
+      return 'checking the export task';
+    case 'download':
+      return 'downloading the file';
+    default:
+      return 'starting';
+  }
+}
+
+/** --debug: everything we know about the error, minus anything that could be a secret. */
+export function debugDetails(error: unknown): string[] {
+  const lines: string[] = [];
+  if (error instanceof HssError) lines.push(`debug: ${error.name} ${JSON.stringify(error)}`);
+  if (error instanceof Error) {
+    lines.push(`debug: ${error.stack ?? error.message}`);
+    let cause: unknown = error.cause;
+    for (let depth = 0; cause instanceof Error && depth < 5; depth++, cause = cause.cause) {
+      lines.push(`debug: caused by ${cause.stack ?? cause.message}`);
+    }
+  } else {
+    lines.push(`debug: thrown value ${String(error)}`);
+  }
+  return lines;
+}

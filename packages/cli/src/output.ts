@@ -1,0 +1,68 @@
+// Every byte the CLI prints goes through a Writer, which replaces known credentials with
+// [REDACTED]. The client already keeps secrets out of its errors; this is the second wall,
+// for text we did not write ourselves (a stack trace, a cause from the runtime).
+
+/** The part of a stream the CLI writes to; tests pass fakes. */
+export interface TextSink {
+  write(chunk: string): unknown;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
+}
+
+/** Environment variables whose values must never be printed. */
+export const SECRET_ENV_VARS = [
+  'HUAWEICLOUD_SDK_AK',
+  'HUAWEICLOUD_SDK_SK',
+  'HUAWEICLOUD_SDK_SECURITY_TOKEN',
+  'HSS_EXPORT_TOKEN',
+] as const;
+
+// Shorter values cannot be real credentials, and redacting them would shred ordinary text.
+const MIN_SECRET_LENGTH = 4;
+
+export class Secrets {
+  private readonly values = new Set<string>();
+
+  static fromEnv(env: Record<string, string | undefined>): Secrets {
+    const secrets = new Secrets();
+    for (const name of SECRET_ENV_VARS) secrets.add(env[name]);
+    return secrets;
+  }
+
+  add(value: string | undefined): void {
+    if (value && value.trim().length >= MIN_SECRET_LENGTH) {
+      this.values.add(value);
+      this.values.add(value.trim());
+    }
+  }
+
+  redact(text: string): string {
+    let out = text;
+    // Longest first, so a secret containing another is replaced whole.
+    for (const secret of [...this.values].sort((a, b) => b.length - a.length)) out = out.split(secret).join('[REDACTED]');
+    return out;
+  }
+}
+
+export class Writer {
+  constructor(
+    readonly sink: TextSink,
+    private readonly secrets: Secrets,
+  ) {}
+
+  get isTTY(): boolean {
+    return this.sink.isTTY === true;
+  }
+
+  get columns(): number {
+    return this.sink.columns && this.sink.columns > 10 ? this.sink.columns : 80;
+  }
+
+  write(text: string): void {
+    this.sink.write(this.secrets.redact(text));
+  }
+
+  line(text = ''): void {
+    this.write(`${text}\n`);
+  }
+}
