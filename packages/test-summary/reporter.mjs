@@ -25,6 +25,6 @@ export default class SummaryReporter {
     counts.failed += unhandledErrors.length;
     const dir = join(this.root, '.test-results');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'summary.json'), JSON.stringify(counts) + '\n');
+    writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(counts)}\n`);
   }
 }

@@ -33,7 +33,11 @@ if (!Number.isSafeInteger(SEED)) throw new Error(`HSS_FC_SEED must be an integer
 console.log(`agreement-tests: fast-check seed ${SEED} (override with HSS_FC_SEED)`);
 
 // ~1,100 requests, one at a time: 10-15 s against Prism on 2 cores.
-const VALID_RUNS: Record<OperationId, number> = { createContainerExportTask: 150, getExportTask: 50, downloadExportedFile: 50 };
+const VALID_RUNS: Record<OperationId, number> = {
+  createContainerExportTask: 150,
+  getExportTask: 50,
+  downloadExportedFile: 50,
+};
 const RUNS_PER_MUTATION = 12;
 const TOKEN = 'agreement-test-token';
 
@@ -65,7 +69,10 @@ const CALLS: Record<OperationId, { params: string[]; call: Call }> = {
   downloadExportedFile: {
     params: ['path.project_id', 'path.file_id', 'query.enterprise_project_id'],
     // The body is a stream: cancel it so the connection is freed for the next case.
-    call: async (c, r) => (await c.downloadExportedFile(p(r, 'file_id'), { enterpriseProjectId: p(r, 'enterprise_project_id') })).body.cancel(),
+    call: async (c, r) =>
+      (
+        await c.downloadExportedFile(p(r, 'file_id'), { enterpriseProjectId: p(r, 'enterprise_project_id') })
+      ).body.cancel(),
   },
 };
 
@@ -88,7 +95,12 @@ async function callClient(op: OperationId, request: ApiRequest): Promise<{ sent:
       maxRetries: 0,
       fetch: async (input, init) => {
         const response = await fetch(input, init);
-        sent.push({ url: String(input), body: init?.body, status: response.status, violations: response.headers.get('sl-violations') });
+        sent.push({
+          url: String(input),
+          body: init?.body,
+          status: response.status,
+          violations: response.headers.get('sl-violations'),
+        });
         return response;
       },
     });
@@ -105,7 +117,12 @@ async function sendRaw(op: OperationId, request: ApiRequest) {
   const response = await fetch(url, init);
   await response.arrayBuffer();
   const violations = response.headers.get('sl-violations');
-  return { status: response.status, violations, accepted: response.status === 200 && violations === null, rejected: [400, 422].includes(response.status) || violations !== null };
+  return {
+    status: response.status,
+    violations,
+    accepted: response.status === 200 && violations === null,
+    rejected: [400, 422].includes(response.status) || violations !== null,
+  };
 }
 
 const runOptions = (numRuns: number) => ({ seed: SEED, numRuns });
@@ -113,7 +130,9 @@ const runOptions = (numRuns: number) => ({ seed: SEED, numRuns });
 describe(`client and Prism agree on the spec (fast-check seed ${SEED})`, () => {
   it('every spec parameter is sent by the client, except the documented ones', () => {
     for (const op of operationIds) {
-      const inSpec = (['path', 'query', 'header'] as const).flatMap((l) => Object.keys(rules[op].params[l]).map((n) => `${l}.${n}`));
+      const inSpec = (['path', 'query', 'header'] as const).flatMap((l) =>
+        Object.keys(rules[op].params[l]).map((n) => `${l}.${n}`),
+      );
       const covered = [...CALLS[op].params, ...Object.keys(NOT_SENT_BY_CLIENT).filter((k) => inSpec.includes(k))];
       expect(inSpec.sort(), `${op}: update CALLS in ${import.meta.filename}`).toEqual(covered.sort());
     }
@@ -132,7 +151,10 @@ describe(`client and Prism agree on the spec (fast-check seed ${SEED})`, () => {
           const { sent, error } = await callClient(op, request);
           if (error) throw error;
           expect(sent).toHaveLength(1);
-          expect({ status: sent[0]!.status, violations: sent[0]!.violations }).toEqual({ status: 200, violations: null });
+          expect({ status: sent[0]!.status, violations: sent[0]!.violations }).toEqual({
+            status: 200,
+            violations: null,
+          });
           // The raw requests of the mutated cases are built the same way: check it is the client's.
           const raw = toHttp(op, request, inject('prismUrl'), {});
           expect({ url: sent[0]!.url, body: sent[0]!.body }).toEqual({ url: raw.url, body: raw.init.body });
@@ -156,7 +178,9 @@ describe(`client and Prism agree on the spec (fast-check seed ${SEED})`, () => {
             expect(error).toBeInstanceOf(ConfigError);
           } else {
             expect(error).toBeInstanceOf(ValidationError);
-            expect((error as ValidationError).problems).toContainEqual(expect.objectContaining({ path: at, rule: mutation.rule }));
+            expect((error as ValidationError).problems).toContainEqual(
+              expect.objectContaining({ path: at, rule: mutation.rule }),
+            );
           }
 
           const mock = await sendRaw(op, request);

@@ -44,8 +44,20 @@ export const operationIds = Object.keys(rules) as OperationId[];
 
 /** Every keyword below is generated and broken; any other one must fail the suite, not be skipped. */
 export const KNOWN_KEYWORDS = new Set([
-  'type', 'format', 'required', 'properties', 'additionalProperties', 'items', 'minItems', 'maxItems',
-  'minLength', 'maxLength', 'minimum', 'maximum', 'enum', 'columnKeys',
+  'type',
+  'format',
+  'required',
+  'properties',
+  'additionalProperties',
+  'items',
+  'minItems',
+  'maxItems',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'enum',
+  'columnKeys',
 ]);
 
 /** A request as the spec sees it: parameters by their spec name, and the JSON body. */
@@ -91,7 +103,11 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 /** Random sizes, with the exact bounds drawn often, since that is where the two sides can differ. */
 function edgeBiased<T>(min: number, max: number, make: (lo: number, hi: number) => fc.Arbitrary<T>): fc.Arbitrary<T> {
-  return fc.oneof({ weight: 4, arbitrary: make(min, max) }, { weight: 1, arbitrary: make(min, min) }, { weight: 1, arbitrary: make(max, max) });
+  return fc.oneof(
+    { weight: 4, arbitrary: make(min, max) },
+    { weight: 1, arbitrary: make(min, min) },
+    { weight: 1, arbitrary: make(max, max) },
+  );
 }
 
 const safeInteger = (min: number, max: number) => fc.bigInt({ min: BigInt(min), max: BigInt(max) }).map(Number);
@@ -120,7 +136,10 @@ export function validValue(schema: Schema, carrier: Carrier): fc.Arbitrary<unkno
     }
     case 'integer': {
       const [min, max] = integerRange(schema);
-      return fc.oneof({ weight: 4, arbitrary: safeInteger(min, max) }, { weight: 1, arbitrary: fc.constantFrom(min, max) });
+      return fc.oneof(
+        { weight: 4, arbitrary: safeInteger(min, max) },
+        { weight: 1, arbitrary: fc.constantFrom(min, max) },
+      );
     }
     case 'boolean':
       return fc.boolean();
@@ -134,11 +153,15 @@ export function validValue(schema: Schema, carrier: Carrier): fc.Arbitrary<unkno
     }
     case 'object': {
       const properties = schema.properties ?? {};
-      const model = Object.fromEntries(Object.entries(properties).map(([name, sub]) => [name, validValue(sub, carrier)]));
+      const model = Object.fromEntries(
+        Object.entries(properties).map(([name, sub]) => [name, validValue(sub, carrier)]),
+      );
       return fc.record(model, { requiredKeys: [...(schema.required ?? [])], noNullPrototype: true });
     }
     default:
-      throw new Error(`agreement-tests cannot generate schema type ${JSON.stringify(schema.type)}: extend spec-model.ts`);
+      throw new Error(
+        `agreement-tests cannot generate schema type ${JSON.stringify(schema.type)}: extend spec-model.ts`,
+      );
   }
 }
 
@@ -167,7 +190,10 @@ export function minimalValue(schema: Schema): unknown {
  * Parameters the client has no way to send are left out of generated requests; the test
  * names them (and why) and checks that nothing else is left out.
  */
-export function validRequest(op: OperationId, sendable: (location: Location, name: string) => boolean): fc.Arbitrary<ApiRequest> {
+export function validRequest(
+  op: OperationId,
+  sendable: (location: Location, name: string) => boolean,
+): fc.Arbitrary<ApiRequest> {
   const operation = rules[op];
   const params: Record<string, fc.Arbitrary<unknown>> = {};
   for (const location of ['path', 'query', 'header'] as const) {
@@ -275,7 +301,11 @@ export function mutations(op: OperationId, sendable: (location: Location, name: 
       kind: string,
       rule: string,
       value: fc.Arbitrary<unknown>,
-      options: { at?: (path: Segment[]) => fc.Arbitrary<Segment[]>; mockAccepts?: Mutation['mockAccepts']; clientOnly?: boolean } = {},
+      options: {
+        at?: (path: Segment[]) => fc.Arbitrary<Segment[]>;
+        mockAccepts?: Mutation['mockAccepts'];
+        clientOnly?: boolean;
+      } = {},
     ) => {
       const path = options.at ? options.at([...site.path]) : fc.constant([...site.path]);
       out.push({
@@ -290,7 +320,8 @@ export function mutations(op: OperationId, sendable: (location: Location, name: 
     };
 
     if (top) {
-      const required = site.carrier === 'body' ? operation.body!.required : operation.params[site.carrier][site.name!]!.required;
+      const required =
+        site.carrier === 'body' ? operation.body!.required : operation.params[site.carrier][site.name!]!.required;
       if (required) add('missing', 'required', fc.constant(REMOVE));
     }
 
@@ -298,14 +329,32 @@ export function mutations(op: OperationId, sendable: (location: Location, name: 
     // there, so only values no reading can turn into the schema's type are wrong on the wire.
     if (inUrl) {
       if (schema.type === 'integer') {
-        add('wrong type', 'type', fc.oneof(fc.boolean(), text(1, 12).filter((s) => Number.isNaN(Number(s)))));
+        add(
+          'wrong type',
+          'type',
+          fc.oneof(
+            fc.boolean(),
+            text(1, 12).filter((s) => Number.isNaN(Number(s))),
+          ),
+        );
       } else if (schema.type === 'boolean') {
-        add('wrong type', 'type', fc.oneof(safeInteger(-MAX_SAFE, MAX_SAFE), text(1, 12).filter((s) => s !== 'true' && s !== 'false')));
+        add(
+          'wrong type',
+          'type',
+          fc.oneof(
+            safeInteger(-MAX_SAFE, MAX_SAFE),
+            text(1, 12).filter((s) => s !== 'true' && s !== 'false'),
+          ),
+        );
       }
       // A string parameter cannot be of the wrong type in a URL.
     } else {
       const wrong = anyJson()
-        .filter((v) => kindOf(v) !== (schema.type === 'integer' ? 'number' : schema.type) && !(schema.type === 'integer' && typeof v === 'number'))
+        .filter(
+          (v) =>
+            kindOf(v) !== (schema.type === 'integer' ? 'number' : schema.type) &&
+            !(schema.type === 'integer' && typeof v === 'number'),
+        )
         // null is the client's way of saying "absent" for the body as a whole.
         .filter((v) => !(top && v === null));
       add('wrong type', 'type', wrong);
@@ -314,26 +363,42 @@ export function mutations(op: OperationId, sendable: (location: Location, name: 
     switch (schema.type) {
       case 'string':
         if ((schema.minLength ?? 0) > 0) {
-          add('below minLength', 'minLength', text(0, schema.minLength! - 1), { clientOnly: site.carrier === 'query' && schema.minLength === 1 });
+          add('below minLength', 'minLength', text(0, schema.minLength! - 1), {
+            clientOnly: site.carrier === 'query' && schema.minLength === 1,
+          });
         }
-        if (schema.maxLength !== undefined) add('above maxLength', 'maxLength', text(schema.maxLength + 1, schema.maxLength + 8));
+        if (schema.maxLength !== undefined)
+          add('above maxLength', 'maxLength', text(schema.maxLength + 1, schema.maxLength + 8));
         if (schema.enum) {
           const allowed = schema.enum;
-          add('outside the enum', 'enum', text(0, 16).filter((v) => !allowed.includes(v)));
+          add(
+            'outside the enum',
+            'enum',
+            text(0, 16).filter((v) => !allowed.includes(v)),
+          );
         }
         break;
       case 'integer': {
         if (schema.minimum !== undefined) add('below minimum', 'minimum', safeInteger(-MAX_SAFE, schema.minimum - 1));
         if (schema.maximum !== undefined) add('above maximum', 'maximum', safeInteger(schema.maximum + 1, MAX_SAFE));
         // NaN and the infinities included: JSON turns them into null, the URL into words.
-        add('not a whole number', 'integer', fc.double().filter((x) => !Number.isInteger(x)));
+        add(
+          'not a whole number',
+          'integer',
+          fc.double().filter((x) => !Number.isInteger(x)),
+        );
         break;
       }
       case 'array': {
         const item = validValue(schema.items ?? {}, site.carrier);
-        if ((schema.minItems ?? 0) > 0) add('too few items', 'minItems', fc.array(item, { maxLength: schema.minItems! - 1 }));
+        if ((schema.minItems ?? 0) > 0)
+          add('too few items', 'minItems', fc.array(item, { maxLength: schema.minItems! - 1 }));
         if (schema.maxItems !== undefined) {
-          add('too many items', 'maxItems', fc.array(item, { minLength: schema.maxItems + 1, maxLength: schema.maxItems + 3 }));
+          add(
+            'too many items',
+            'maxItems',
+            fc.array(item, { minLength: schema.maxItems + 1, maxLength: schema.maxItems + 3 }),
+          );
         }
         if (schema.columnKeys) {
           const keys = schema.columnKeys;
@@ -349,12 +414,17 @@ export function mutations(op: OperationId, sendable: (location: Location, name: 
       }
       case 'object': {
         for (const name of schema.required ?? []) {
-          add(`missing required ${name}`, 'required', fc.constant(REMOVE), { at: (path) => fc.constant([...path, name]) });
+          add(`missing required ${name}`, 'required', fc.constant(REMOVE), {
+            at: (path) => fc.constant([...path, name]),
+          });
         }
         if (schema.additionalProperties === false) {
           const known = schema.properties ?? {};
           add('unknown property', 'additionalProperties', anyJson(), {
-            at: (path) => asciiText(0, 12).filter((k) => !Object.hasOwn(known, k)).map((k) => [...path, k]),
+            at: (path) =>
+              asciiText(0, 12)
+                .filter((k) => !Object.hasOwn(known, k))
+                .map((k) => [...path, k]),
           });
         }
         break;
@@ -365,7 +435,13 @@ export function mutations(op: OperationId, sendable: (location: Location, name: 
 }
 
 /** Sets (or removes) the value at a body path, creating missing containers minimally. */
-function setIn(root: unknown, schemas: readonly Schema[], path: readonly Segment[], index: number, value: unknown): { root: unknown; at: string } {
+function setIn(
+  root: unknown,
+  schemas: readonly Schema[],
+  path: readonly Segment[],
+  index: number,
+  value: unknown,
+): { root: unknown; at: string } {
   if (path.length === 0) return { root: value, at: '' };
   const container = (root ?? minimalValue(schemas[0]!)) as Record<string, unknown> | unknown[];
   const [head, ...rest] = path;
@@ -420,7 +496,10 @@ export function toHttp(op: OperationId, request: ApiRequest, baseUrl: string, he
   for (const name of Object.keys(operation.params.header)) if (present(name)) all[name] = String(request.params[name]);
   const body = request.body === undefined ? undefined : JSON.stringify(request.body);
   if (body !== undefined) all['Content-Type'] = 'application/json';
-  return { url: `${baseUrl}${path}${query ? `?${query}` : ''}`, init: { method: operation.method, headers: all, body } };
+  return {
+    url: `${baseUrl}${path}${query ? `?${query}` : ''}`,
+    init: { method: operation.method, headers: all, body },
+  };
 }
 
 /** Every keyword used anywhere in the rules, to catch ones this model does not break. */
@@ -433,7 +512,8 @@ export function keywordsInRules(): Set<string> {
     if (typeof schema.additionalProperties === 'object') walk(schema.additionalProperties);
   };
   for (const op of operationIds) {
-    for (const location of ['path', 'query', 'header'] as const) for (const rule of Object.values(rules[op].params[location])) walk(rule.schema);
+    for (const location of ['path', 'query', 'header'] as const)
+      for (const rule of Object.values(rules[op].params[location])) walk(rule.schema);
     if (rules[op].body) walk(rules[op].body!.schema);
   }
   return found;

@@ -4,7 +4,16 @@
 // real CORS request. The page's functions (page/app.mjs) return plain data that is
 // asserted here.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -54,7 +63,10 @@ function installPacked(packageDirs: string[], nodeModules: string): void {
 }
 
 function serveStatic(root: string): Promise<Server> {
-  const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+  const types: Record<string, string> = {
+    '.html': 'text/html; charset=utf-8',
+    '.js': 'text/javascript; charset=utf-8',
+  };
   const files = new Map(readdirSync(root).map((name) => [`/${name}`, name]));
   const s = createServer((request, response) => {
     const name = files.get(new URL(request.url ?? '/', 'http://x').pathname);
@@ -62,7 +74,10 @@ function serveStatic(root: string): Promise<Server> {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'Content-Type': types[name.slice(name.lastIndexOf('.'))] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+    response.writeHead(200, {
+      'Content-Type': types[name.slice(name.lastIndexOf('.'))] ?? 'application/octet-stream',
+      'Cache-Control': 'no-store',
+    });
     response.end(readFileSync(join(root, name)));
   });
   return new Promise((resolveServer, reject) => {
@@ -132,7 +147,9 @@ async function setUp(): Promise<void> {
   });
   await page.goto(`${siteUrl}/index.html`);
   await page
-    .waitForFunction(() => (window as unknown as { hssReady?: boolean }).hssReady === true, undefined, { timeout: 15_000 })
+    .waitForFunction(() => (window as unknown as { hssReady?: boolean }).hssReady === true, undefined, {
+      timeout: 15_000,
+    })
     .catch((error: Error) => {
       throw new Error(`the page's script did not start: ${error.message}\n${pageProblems.join('\n')}`);
     });
@@ -160,10 +177,10 @@ afterAll(async () => {
 type PageApi = Record<string, (endpoint: string) => Promise<unknown>>;
 /** Calls window.hss[name](prismUrl) in the page and returns its (serialisable) result. */
 function inPage<T>(name: string): Promise<T> {
-  return page.evaluate(
-    ([fn, endpoint]) => (window as unknown as { hss: PageApi }).hss[fn]!(endpoint),
-    [name, inject('prismUrl')] as const,
-  ) as Promise<T>;
+  return page.evaluate(([fn, endpoint]) => (window as unknown as { hss: PageApi }).hss[fn]!(endpoint), [
+    name,
+    inject('prismUrl'),
+  ] as const) as Promise<T>;
 }
 
 interface Recorded {
@@ -204,7 +221,9 @@ describe('the packed client in headless chromium, against Prism over CORS', () =
     expect(await page.locator('#task-id').textContent()).toBe('test');
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({ method: 'POST', status: 200, violations: null });
-    expect(requests[0]!.url).toBe(`${inject('prismUrl')}/v5/0a1b2c3d4e5f60718293a4b5c6d7e8f9/container/export-task?export_size=1000`);
+    expect(requests[0]!.url).toBe(
+      `${inject('prismUrl')}/v5/0a1b2c3d4e5f60718293a4b5c6d7e8f9/container/export-task?export_size=1000`,
+    );
   });
 
   test('sl-violations is readable cross-origin, so "no violations" above means something', async () => {
@@ -232,18 +251,24 @@ describe('the packed client in headless chromium, against Prism over CORS', () =
   test('refuses an unknown column key with a ValidationError and sends nothing', async () => {
     const { thrown, requests } = await inPage<{ thrown: Thrown | null; requests: Recorded[] }>('invalidRequest');
     expect(thrown).toMatchObject({ name: 'ValidationError', isValidationError: true, isApiError: false });
-    expect(thrown!.problems).toEqual([expect.objectContaining({ path: 'body.export_headers[0][0]', rule: 'columnKeys' })]);
+    expect(thrown!.problems).toEqual([
+      expect.objectContaining({ path: 'body.export_headers[0][0]', rule: 'columnKeys' }),
+    ]);
     expect(requests).toEqual([]);
   });
 
   test('signs with AK/SK through Web Crypto: Prism accepts it, and Node computes the same signature', async () => {
-    const { created, requests } = await inPage<{ created: { task_id: string }; requests: Recorded[] }>('createTaskWithAkSk');
+    const { created, requests } = await inPage<{ created: { task_id: string }; requests: Recorded[] }>(
+      'createTaskWithAkSk',
+    );
     expect(created).toEqual({ task_id: 'test' });
     expect(requests).toHaveLength(1);
     const sent = requests[0]!;
     expect(sent).toMatchObject({ status: 200, violations: null });
     expect(sent.headers).not.toHaveProperty('X-Auth-Token');
-    expect(sent.headers['Authorization']).toMatch(/^SDK-HMAC-SHA256 Access=BROWSERTESTAK, SignedHeaders=[a-z;-]+, Signature=[0-9a-f]{64}$/);
+    expect(sent.headers.Authorization).toMatch(
+      /^SDK-HMAC-SHA256 Access=BROWSERTESTAK, SignedHeaders=[a-z;-]+, Signature=[0-9a-f]{64}$/,
+    );
 
     // The same packed signer, run by Node for the same request at the same X-Sdk-Date.
     const signerUrl = pathToFileURL(join(work, 'node_modules/@hss-export/client/dist/auth/signer.js')).href;
@@ -257,11 +282,16 @@ describe('the packed client in headless chromium, against Prism over CORS', () =
     const date = sent.headers['X-Sdk-Date']!;
     const now = new Date(date.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
     const expected = await signedHeaders(
-      { method: sent.method, url: sent.url, headers: { 'Content-Type': sent.headers['Content-Type']! }, body: sent.body ?? undefined },
+      {
+        method: sent.method,
+        url: sent.url,
+        headers: { 'Content-Type': sent.headers['Content-Type']! },
+        body: sent.body ?? undefined,
+      },
       { accessKey: 'BROWSERTESTAK', secretKey: 'browser-test-sk' },
       { now, projectId: sent.headers['X-Project-Id']! },
     );
-    expect(sent.headers['Authorization']).toBe(expected['Authorization']);
+    expect(sent.headers.Authorization).toBe(expected.Authorization);
   });
 
   test('the page raised no errors and the browser talked only to 127.0.0.1', () => {

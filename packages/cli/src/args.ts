@@ -70,7 +70,9 @@ function suggest(unknown: string, known: string[]): string {
 const CREDENTIAL_FLAG = /^--?(token|ak|sk|access-?key|secret(-?key)?|security-?token|password)$/i;
 
 export interface Parsed<T extends OptionSpecs> {
-  values: { [K in keyof T]?: T[K] extends { multiple: true } ? string[] : T[K]['type'] extends 'boolean' ? boolean : string };
+  values: {
+    [K in keyof T]?: T[K] extends { multiple: true } ? string[] : T[K]['type'] extends 'boolean' ? boolean : string;
+  };
   positionals: string[];
 }
 
@@ -78,8 +80,12 @@ export interface Parsed<T extends OptionSpecs> {
  * Strict parsing: unknown flags, missing values and extra arguments are usage errors with
  * a short message instead of parseArgs' own wording.
  */
-export function parseCommand<T extends OptionSpecs>(args: readonly string[], options: T, positionals: string[]): Parsed<T> {
-  let parsed;
+export function parseCommand<T extends OptionSpecs>(
+  args: readonly string[],
+  options: T,
+  positionals: string[],
+): Parsed<T> {
+  let parsed: ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: true; allowNegative: true }>>;
   try {
     parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: true, allowNegative: true });
   } catch (error) {
@@ -107,8 +113,13 @@ export function parseCommand<T extends OptionSpecs>(args: readonly string[], opt
     throw new UsageError(message.split('\n')[0]!);
   }
   if (parsed.positionals.length > positionals.length) {
-    const extra = parsed.positionals.slice(positionals.length).map((p) => JSON.stringify(p)).join(' ');
-    throw new UsageError(`unexpected argument${parsed.positionals.length - positionals.length > 1 ? 's' : ''} ${extra}`);
+    const extra = parsed.positionals
+      .slice(positionals.length)
+      .map((p) => JSON.stringify(p))
+      .join(' ');
+    throw new UsageError(
+      `unexpected argument${parsed.positionals.length - positionals.length > 1 ? 's' : ''} ${extra}`,
+    );
   }
   return parsed as unknown as Parsed<T>;
 }
@@ -127,7 +138,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** "90s", "10m", "1h", "500ms" or plain seconds ("30") -> milliseconds. */
 export function parseDuration(flag: string, text: string): number {
   const match = DURATION.exec(text.trim());
-  if (!match) throw new UsageError(`${flag} must be a duration such as 90s, 10m, 1h or a number of seconds (got ${JSON.stringify(text)})`);
+  if (!match)
+    throw new UsageError(
+      `${flag} must be a duration such as 90s, 10m, 1h or a number of seconds (got ${JSON.stringify(text)})`,
+    );
   const ms = Math.round(Number(match[1]) * UNIT_MS[(match[2] ?? 's') as keyof typeof UNIT_MS]);
   if (ms <= 0) throw new UsageError(`${flag} must be more than 0 (got ${JSON.stringify(text)})`);
   if (ms > MAX_TIMER_MS) throw new UsageError(`${flag} must be at most 24 days (got ${JSON.stringify(text)})`);
@@ -140,8 +154,7 @@ export function parseWholeNumber(flag: string, text: string): number {
   return Number(text.trim());
 }
 
-const ISO_DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
  * ISO 8601 date or date-time -> epoch milliseconds. A date alone means 00:00 UTC; a time
@@ -149,7 +162,9 @@ const ISO_DATE =
  */
 export function parseIsoDate(flag: string, text: string): number {
   const bad = (why: string) =>
-    new UsageError(`${flag} must be an ISO 8601 date or date-time such as 2026-01-31 or 2026-01-31T12:00:00Z; ${why} (got ${JSON.stringify(text)})`);
+    new UsageError(
+      `${flag} must be an ISO 8601 date or date-time such as 2026-01-31 or 2026-01-31T12:00:00Z; ${why} (got ${JSON.stringify(text)})`,
+    );
   const match = ISO_DATE.exec(text.trim());
   if (!match) throw bad('this is not one');
   const [, y, mo, d, h = '00', mi = '00', s = '00', fraction = '', zone = 'Z'] = match;
@@ -201,7 +216,8 @@ export function parseColumns(specs: readonly string[] | undefined): [string, str
     seen.add(key);
     if (eq === -1) return [key, defaultTitle(key)];
     const title = spec.slice(eq + 1).trim();
-    if (!title) throw new UsageError(`--column ${key}= needs a title after "=" (or leave out "=" for "${defaultTitle(key)}")`);
+    if (!title)
+      throw new UsageError(`--column ${key}= needs a title after "=" (or leave out "=" for "${defaultTitle(key)}")`);
     return [key, title];
   });
 }

@@ -86,15 +86,23 @@ export async function connect(values: ConnectionValues, ctx: Context): Promise<S
       userAgent,
     });
   }
-  ctx.debugLog(`endpoint ${client.endpoint}, project ${client.projectId}, auth ${authKind(values, ctx.io.env, token)} (values hidden)`);
+  ctx.debugLog(
+    `endpoint ${client.endpoint}, project ${client.projectId}, auth ${authKind(values, ctx.io.env, token)} (values hidden)`,
+  );
   return { client, enterpriseProjectId: values['enterprise-project-id'] };
 }
 
-function authKind(values: ConnectionValues, env: Record<string, string | undefined>, token: string | undefined): string {
+function authKind(
+  values: ConnectionValues,
+  env: Record<string, string | undefined>,
+  token: string | undefined,
+): string {
   if (values.mock) return token === undefined ? 'placeholder token for the mock' : 'token from stdin';
   if (token !== undefined) return 'token from stdin';
   if (env.HUAWEICLOUD_SDK_AK || env.HUAWEICLOUD_SDK_SK) {
-    return env.HUAWEICLOUD_SDK_SECURITY_TOKEN ? 'temporary AK/SK with security token from the environment' : 'AK/SK from the environment';
+    return env.HUAWEICLOUD_SDK_SECURITY_TOKEN
+      ? 'temporary AK/SK with security token from the environment'
+      : 'AK/SK from the environment';
   }
   return 'token from HSS_EXPORT_TOKEN';
 }
@@ -131,8 +139,12 @@ async function startMock(ctx: Context): Promise<string> {
 export async function readToken(stdin: Stdin, ctx: Pick<Context, 'err' | 'signal'>): Promise<string> {
   const text = stdin.isTTY && stdin.setRawMode ? await readHiddenLine(stdin, ctx) : await readAll(stdin, ctx.signal);
   const token = text.trim();
-  if (!token) throw new UsageError('--token-stdin: stdin was empty; pipe the IAM token in, e.g. `pass show hss-token | hss-export ...`');
-  if (/\s/.test(token)) throw new UsageError('--token-stdin: the token read from stdin contains whitespace; pass exactly one token');
+  if (!token)
+    throw new UsageError(
+      '--token-stdin: stdin was empty; pipe the IAM token in, e.g. `pass show hss-token | hss-export ...`',
+    );
+  if (/\s/.test(token))
+    throw new UsageError('--token-stdin: the token read from stdin contains whitespace; pass exactly one token');
   return token;
 }
 

@@ -7,7 +7,10 @@ import { UsageError } from './errors.js';
 
 /** hss-containers-20260131T120000Z.zip: known before the task exists, sortable, UTC. */
 export function timestampedName(now: Date): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/[-:]/g, '');
   return `hss-containers-${stamp}.zip`;
 }
 
@@ -21,7 +24,12 @@ export function isSafeFileNamePart(text: string): boolean {
  * naming an existing folder, or ending in a slash, gets the default name inside it.
  * Fails with a usage error if the file exists and `force` is not set.
  */
-export async function resolveDestination(out: string | undefined, cwd: string, force: boolean, defaultName: string): Promise<string> {
+export async function resolveDestination(
+  out: string | undefined,
+  cwd: string,
+  force: boolean,
+  defaultName: string,
+): Promise<string> {
   if (out === '') throw new UsageError('--out needs a file path');
   let path = resolve(cwd, out ?? defaultName);
   if (out !== undefined && (/[/\\]$/.test(out) || (await stat(path).catch(() => undefined))?.isDirectory())) {
@@ -31,7 +39,9 @@ export async function resolveDestination(out: string | undefined, cwd: string, f
   const existing = await lstat(path).catch(() => undefined);
   if (existing?.isDirectory()) throw new UsageError(`--out ${path} is a folder that already exists`);
   if (existing && !force) {
-    throw new UsageError(`${path} already exists; pass --force to replace it, or choose another --out. Nothing was sent.`);
+    throw new UsageError(
+      `${path} already exists; pass --force to replace it, or choose another --out. Nothing was sent.`,
+    );
   }
   const parent = await stat(dirname(path)).catch(() => undefined);
   if (parent && !parent.isDirectory()) throw new UsageError(`--out ${path}: ${dirname(path)} is not a folder`);
@@ -44,6 +54,11 @@ export async function ensureParentFolder(path: string): Promise<void> {
     await mkdir(dirname(path), { recursive: true });
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new DownloadError('DESTINATION_DIR_MISSING', `could not create the folder ${dirname(path)}: ${detail}`, path, { cause: error });
+    throw new DownloadError(
+      'DESTINATION_DIR_MISSING',
+      `could not create the folder ${dirname(path)}: ${detail}`,
+      path,
+      { cause: error },
+    );
   }
 }

@@ -100,7 +100,9 @@ function resumeHints(ctx: FailureContext): string[] {
       `The file is ready on the server. Download it with: ${commandLine(['download', ctx.fileId, '--out', ctx.out ?? `hss-containers-${ctx.fileId}.zip`, ...ctx.resumeArgs])}`,
     );
   } else if (ctx.taskId) {
-    hints.push(`Export task ${ctx.taskId} keeps running on the server. Resume with: ${commandLine(['status', ctx.taskId, '--wait', ...ctx.resumeArgs])}`);
+    hints.push(
+      `Export task ${ctx.taskId} keeps running on the server. Resume with: ${commandLine(['status', ctx.taskId, '--wait', ...ctx.resumeArgs])}`,
+    );
     hints.push(`then: ${commandLine(['download', '<fileId>', '--out', ctx.out ?? '<path>', ...ctx.resumeArgs])}`);
   }
   return hints;
@@ -118,8 +120,10 @@ function apiHint(error: ApiError, ctx: FailureContext): string | undefined {
       ? 'Check --project-id and --region/--endpoint.'
       : 'Check the id, --project-id and --region/--endpoint; the task or file may also have expired.';
   }
-  if (error instanceof RateLimitError) return 'The API is throttling requests; the CLI already retried. Wait a minute and try again.';
-  if (error instanceof ServerError) return 'The service failed; try again later, quoting the request id to Huawei support if it persists.';
+  if (error instanceof RateLimitError)
+    return 'The API is throttling requests; the CLI already retried. Wait a minute and try again.';
+  if (error instanceof ServerError)
+    return 'The service failed; try again later, quoting the request id to Huawei support if it persists.';
   return undefined;
 }
 
@@ -160,22 +164,40 @@ export function describeError(error: unknown, ctx: FailureContext): DescribedErr
     const exitCode = interrupted === 'SIGINT' ? ExitCode.SIGINT : ExitCode.SIGTERM;
     const what = ctx.phase === 'download' ? '; the partial download was removed' : '';
     const createInFlight =
-      ctx.phase === 'create' && !ctx.taskId ? 'If the create request had already reached the service, the export task runs anyway.' : undefined;
-    return { ...base(exitCode, `interrupted (${interrupted})${what}`, [createInFlight, ...resumeHints(ctx)]), type: 'Interrupted' };
+      ctx.phase === 'create' && !ctx.taskId
+        ? 'If the create request had already reached the service, the export task runs anyway.'
+        : undefined;
+    return {
+      ...base(exitCode, `interrupted (${interrupted})${what}`, [createInFlight, ...resumeHints(ctx)]),
+      type: 'Interrupted',
+    };
   }
   if (error instanceof UsageError) {
-    return base(ExitCode.USAGE, error.message, [`Run "hss-export ${ctx.command === 'main' ? '' : `${ctx.command} `}--help" for usage.`]);
+    return base(ExitCode.USAGE, error.message, [
+      `Run "hss-export ${ctx.command === 'main' ? '' : `${ctx.command} `}--help" for usage.`,
+    ]);
   }
   if (error instanceof ValidationError) {
-    const lines = error.problems.map((p) => `  - ${p.message.startsWith(p.path) ? flagForPath(p.path) + p.message.slice(p.path.length) : p.message}`);
-    return base(ExitCode.USAGE, `invalid request, nothing was sent:\n${lines.join('\n')}`, [`Run "hss-export ${ctx.command} --help" for the allowed values.`]);
+    const lines = error.problems.map(
+      (p) => `  - ${p.message.startsWith(p.path) ? flagForPath(p.path) + p.message.slice(p.path.length) : p.message}`,
+    );
+    return base(ExitCode.USAGE, `invalid request, nothing was sent:\n${lines.join('\n')}`, [
+      `Run "hss-export ${ctx.command} --help" for the allowed values.`,
+    ]);
   }
   if (error instanceof ConfigError) return base(ExitCode.USAGE, configMessage(error.message));
   if (error instanceof DownloadError) {
     if (error.code === 'DESTINATION_EXISTS') {
-      return base(ExitCode.USAGE, `${error.destination} already exists; pass --force to replace it, or choose another --out`);
+      return base(
+        ExitCode.USAGE,
+        `${error.destination} already exists; pass --force to replace it, or choose another --out`,
+      );
     }
-    return base(ExitCode.DOWNLOAD, `download failed (${error.code}): ${error.message}; no partial file was left`, resumeHints(ctx));
+    return base(
+      ExitCode.DOWNLOAD,
+      `download failed (${error.code}): ${error.message}; no partial file was left`,
+      resumeHints(ctx),
+    );
   }
   if (error instanceof ApiError) {
     const lines = [`the API answered HTTP ${error.status} while ${describePhase(ctx.phase)}`];
@@ -202,26 +224,46 @@ export function describeError(error: unknown, ctx: FailureContext): DescribedErr
     );
   }
   if (error instanceof TimeoutError) {
-    return base(ExitCode.TIMEOUT, `no answer from the API within ${formatDuration(error.timeoutMs)} while ${describePhase(ctx.phase)}`, [
-      maybeCreated(error, ctx),
-      ...resumeHints(ctx),
-    ]);
+    return base(
+      ExitCode.TIMEOUT,
+      `no answer from the API within ${formatDuration(error.timeoutMs)} while ${describePhase(ctx.phase)}`,
+      [maybeCreated(error, ctx), ...resumeHints(ctx)],
+    );
   }
   if (error instanceof MalformedResponseError) {
     const id = error.requestId ? ` (request id ${error.requestId})` : '';
-    return { ...base(ExitCode.API, `unexpected answer from the API: ${error.message}${id}`, [maybeCreated(error, ctx), ...resumeHints(ctx)]), requestId: error.requestId };
+    return {
+      ...base(ExitCode.API, `unexpected answer from the API: ${error.message}${id}`, [
+        maybeCreated(error, ctx),
+        ...resumeHints(ctx),
+      ]),
+      requestId: error.requestId,
+    };
   }
   if (error instanceof ConnectionError) {
-    return base(ExitCode.API, error.message, ['Check --region/--endpoint and the network (proxy, firewall, DNS).', maybeCreated(error, ctx), ...resumeHints(ctx)]);
+    return base(ExitCode.API, error.message, [
+      'Check --region/--endpoint and the network (proxy, firewall, DNS).',
+      maybeCreated(error, ctx),
+      ...resumeHints(ctx),
+    ]);
   }
   // Body-stream failures (the connection closed mid-file) reach us unwrapped from fetch.
   if (ctx.phase === 'download' && !(error instanceof HssError)) {
     const detail = error instanceof Error ? `${error.message}${causeText(error)}` : String(error);
     const got = ctx.bytes === undefined ? '' : ` after ${ctx.bytes} bytes`;
-    return { ...base(ExitCode.DOWNLOAD, `the download broke off${got} (${detail}); no partial file was left`, resumeHints(ctx)), type: 'DownloadError' };
+    return {
+      ...base(
+        ExitCode.DOWNLOAD,
+        `the download broke off${got} (${detail}); no partial file was left`,
+        resumeHints(ctx),
+      ),
+      type: 'DownloadError',
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return base(ExitCode.INTERNAL, `unexpected error: ${message}`, [ctx.debug ? undefined : 'Run again with --debug for details.']);
+  return base(ExitCode.INTERNAL, `unexpected error: ${message}`, [
+    ctx.debug ? undefined : 'Run again with --debug for details.',
+  ]);
 }
 
 function causeText(error: Error): string {

@@ -39,7 +39,8 @@ export class Secrets {
   redact(text: string): string {
     let out = text;
     // Longest first, so a secret containing another is replaced whole.
-    for (const secret of [...this.values].sort((a, b) => b.length - a.length)) out = out.split(secret).join('[REDACTED]');
+    for (const secret of [...this.values].sort((a, b) => b.length - a.length))
+      out = out.split(secret).join('[REDACTED]');
     return out;
   }
 }

@@ -60,7 +60,9 @@ export class Progress {
           `(gives up after ${formatDuration(timeoutMs)})`,
       );
     } else {
-      this.note(`Waiting for export task ${taskId} (checking every ${formatDuration(pollIntervalMs)}, for up to ${formatDuration(timeoutMs)})`);
+      this.note(
+        `Waiting for export task ${taskId} (checking every ${formatDuration(pollIntervalMs)}, for up to ${formatDuration(timeoutMs)})`,
+      );
       this.lastPlain = this.started;
     }
   }
@@ -68,7 +70,10 @@ export class Progress {
   waitUpdate(progress: ExportProgress): void {
     const changed = progress.status !== this.status;
     this.status = progress.status;
-    if (this.live) return this.draw();
+    if (this.live) {
+      this.draw();
+      return;
+    }
     const now = this.now();
     // The end states get their own line (waitEnded) or error message.
     if (progress.status !== 'running') return;

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { exportColumnKeys } from '@hss-export/client';
-import { defaultTitle, parseColumns, parseCommand, parseDuration, parseIsoDate, parseWholeNumber } from '../src/args.js';
+import {
+  defaultTitle,
+  parseColumns,
+  parseCommand,
+  parseDuration,
+  parseIsoDate,
+  parseWholeNumber,
+} from '../src/args.js';
 import { UsageError } from '../src/errors.js';
 
 describe('parseDuration', () => {
@@ -29,12 +36,18 @@ describe('parseIsoDate', () => {
     ['2026-01-31T12:00:00+0800', Date.UTC(2026, 0, 31, 4)],
   ])('%s -> epoch milliseconds', (text, ms) => expect(parseIsoDate('--created-after', text)).toBe(ms));
 
-  it.each(['yesterday', '31/01/2026', 'Jan 31 2026', '2026-02-30', '2026-13-01', '2026-01-31T25:00Z', '1969-12-31', '1769860800'])(
-    'rejects %j with a usage error naming the flag',
-    (text) => {
-      expect(() => parseIsoDate('--created-after', text)).toThrow(/--created-after must be an ISO 8601 date/);
-    },
-  );
+  it.each([
+    'yesterday',
+    '31/01/2026',
+    'Jan 31 2026',
+    '2026-02-30',
+    '2026-13-01',
+    '2026-01-31T25:00Z',
+    '1969-12-31',
+    '1769860800',
+  ])('rejects %j with a usage error naming the flag', (text) => {
+    expect(() => parseIsoDate('--created-after', text)).toThrow(/--created-after must be an ISO 8601 date/);
+  });
 });
 
 describe('columns', () => {
@@ -57,7 +70,9 @@ describe('columns', () => {
   });
 
   it('rejects unknown keys, listing the valid ones', () => {
-    expect(() => parseColumns(['container'])).toThrow(`unknown column key "container"; valid keys are: ${exportColumnKeys.join(', ')}`);
+    expect(() => parseColumns(['container'])).toThrow(
+      `unknown column key "container"; valid keys are: ${exportColumnKeys.join(', ')}`,
+    );
   });
 
   it('rejects duplicates and empty titles', () => {
@@ -70,7 +85,9 @@ describe('parseCommand', () => {
   const options = { out: { type: 'string' }, force: { type: 'boolean' }, 'created-after': { type: 'string' } } as const;
 
   it('suggests the closest option for a typo', () => {
-    expect(() => parseCommand(['--created-afer', 'x'], options, [])).toThrow('unknown option --created-afer (did you mean --created-after?)');
+    expect(() => parseCommand(['--created-afer', 'x'], options, [])).toThrow(
+      'unknown option --created-afer (did you mean --created-after?)',
+    );
   });
 
   it('never echoes the value of an unknown --opt=value', () => {

@@ -4,38 +4,64 @@ import { ConfigError, ConnectionError, ExportTimeoutError, TimeoutError } from '
 import { DownloadError } from '@hss-export/client/node';
 import { commandLine, describeError, flagForPath, InterruptedError, type FailureContext } from '../src/errors.js';
 
-const ctx = (more: Partial<FailureContext> = {}): FailureContext => ({ command: 'containers', phase: 'create', resumeArgs: [], debug: false, ...more });
+const ctx = (more: Partial<FailureContext> = {}): FailureContext => ({
+  command: 'containers',
+  phase: 'create',
+  resumeArgs: [],
+  debug: false,
+  ...more,
+});
 
 describe('describeError', () => {
   it('an unexpected error: exit 1, short message, a pointer to --debug', () => {
     const d = describeError(new RangeError('boom'), ctx({ phase: 'wait' }));
-    expect(d).toMatchObject({ exitCode: 1, message: 'unexpected error: boom', hints: ['Run again with --debug for details.'] });
+    expect(d).toMatchObject({
+      exitCode: 1,
+      message: 'unexpected error: boom',
+      hints: ['Run again with --debug for details.'],
+    });
   });
 
   it('a reset connection on create may have created the task; a refused one did not', () => {
     expect(describeError(new ConnectionError('reset', 'ECONNRESET'), ctx()).hints).toContain(
       'The export task may have been created anyway; it was not retried, to avoid a duplicate export.',
     );
-    expect(describeError(new ConnectionError('refused', 'ECONNREFUSED'), ctx()).hints.join()).not.toContain('may have been created');
-  });
-
-  it('a request timeout is exit 5, with the resume command once a task exists', () => {
-    const d = describeError(new TimeoutError('slow', 60_000), ctx({ phase: 'wait', taskId: 't-1', resumeArgs: ['--region', 'ap-southeast-1'] }));
-    expect(d.exitCode).toBe(5);
-    expect(d.hints.join('\n')).toContain('hss-export status t-1 --wait --region ap-southeast-1');
-    expect(describeError(new ExportTimeoutError({ taskId: 't-2', status: 'running' }, 90_000), ctx({ phase: 'wait' })).message).toBe(
-      'export task t-2 was still running after 1m 30s (--timeout)',
+    expect(describeError(new ConnectionError('refused', 'ECONNREFUSED'), ctx()).hints.join()).not.toContain(
+      'may have been created',
     );
   });
 
+  it('a request timeout is exit 5, with the resume command once a task exists', () => {
+    const d = describeError(
+      new TimeoutError('slow', 60_000),
+      ctx({ phase: 'wait', taskId: 't-1', resumeArgs: ['--region', 'ap-southeast-1'] }),
+    );
+    expect(d.exitCode).toBe(5);
+    expect(d.hints.join('\n')).toContain('hss-export status t-1 --wait --region ap-southeast-1');
+    expect(
+      describeError(new ExportTimeoutError({ taskId: 't-2', status: 'running' }, 90_000), ctx({ phase: 'wait' }))
+        .message,
+    ).toBe('export task t-2 was still running after 1m 30s (--timeout)');
+  });
+
   it('download errors are exit 6, except an existing destination (exit 2)', () => {
-    expect(describeError(new DownloadError('NOT_A_ZIP', 'nope', '/x.zip'), ctx({ phase: 'download', fileId: 'f' })).exitCode).toBe(6);
-    expect(describeError(new DownloadError('DESTINATION_EXISTS', 'exists', '/x.zip'), ctx({ phase: 'download' })).exitCode).toBe(2);
+    expect(
+      describeError(new DownloadError('NOT_A_ZIP', 'nope', '/x.zip'), ctx({ phase: 'download', fileId: 'f' })).exitCode,
+    ).toBe(6);
+    expect(
+      describeError(new DownloadError('DESTINATION_EXISTS', 'exists', '/x.zip'), ctx({ phase: 'download' })).exitCode,
+    ).toBe(2);
   });
 
   it('ConfigError is exit 2, worded with the CLI flags', () => {
-    const d = describeError(new ConfigError('no region or endpoint: pass `region` (e.g. "x") or pass `endpoint`'), ctx());
-    expect(d).toMatchObject({ exitCode: 2, message: 'no region or endpoint: pass --region (e.g. "x") or pass --endpoint' });
+    const d = describeError(
+      new ConfigError('no region or endpoint: pass `region` (e.g. "x") or pass `endpoint`'),
+      ctx(),
+    );
+    expect(d).toMatchObject({
+      exitCode: 2,
+      message: 'no region or endpoint: pass --region (e.g. "x") or pass --endpoint',
+    });
   });
 
   it('an interruption wins over whatever error the abort caused', () => {
@@ -53,6 +79,8 @@ describe('helpers', () => {
   });
 
   it('quotes what a shell would split, but not placeholders', () => {
-    expect(commandLine(['download', 'f-1', '--out', 'my file.zip', '<path>'])).toBe("hss-export download f-1 --out 'my file.zip' <path>");
+    expect(commandLine(['download', 'f-1', '--out', 'my file.zip', '<path>'])).toBe(
+      "hss-export download f-1 --out 'my file.zip' <path>",
+    );
   });
 });

@@ -41,7 +41,12 @@ describe('--help', () => {
     const statusLine = r.stdout.split('\n').find((l) => l.includes('--status <status>'))!;
     const clusterLine = r.stdout.split('\n').find((l) => l.includes('--cluster-type <type>'))!;
     expect(enums).toContainEqual(statusLine.match(/[A-Z][a-z]+/g));
-    expect(enums).toContainEqual(clusterLine.split(/\s{2,}/)[2]!.replace(/ or /, ', ').split(', '));
+    expect(enums).toContainEqual(
+      clusterLine
+        .split(/\s{2,}/)[2]!
+        .replace(/ or /, ', ')
+        .split(', '),
+    );
   });
 
   it('no command prints the overview on stderr with exit 2', async () => {

@@ -13,7 +13,16 @@ function expectNoSecrets(text: string) {
 describe('secrets', () => {
   it('--debug on success shows the endpoint and auth kind, never the values', async () => {
     const dir = tempDir();
-    const r = await runCli(['containers', '--endpoint', inject('prismUrl'), '--poll-interval', '20ms', '--out', join(dir, 'a.zip'), '--debug']);
+    const r = await runCli([
+      'containers',
+      '--endpoint',
+      inject('prismUrl'),
+      '--poll-interval',
+      '20ms',
+      '--out',
+      join(dir, 'a.zip'),
+      '--debug',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('debug: endpoint http://127.0.0.1:');
     expect(r.stderr).toContain('auth temporary AK/SK with security token from the environment (values hidden)');
@@ -23,10 +32,23 @@ describe('secrets', () => {
   it('--debug on an API error that echoes every credential back: stack and fields, secrets redacted', async () => {
     const echo: Step = (res, req) => {
       res.writeHead(401, { 'Content-Type': 'application/json', 'X-Request-Id': 'req-echo' });
-      res.end(JSON.stringify({ error_code: 'APIGW.0301', error_msg: `bad auth ${req.headers.authorization} ${SK} ${SECURITY_TOKEN} ${TOKEN}` }));
+      res.end(
+        JSON.stringify({
+          error_code: 'APIGW.0301',
+          error_msg: `bad auth ${req.headers.authorization} ${SK} ${SECURITY_TOKEN} ${TOKEN}`,
+        }),
+      );
     };
     const server = await scripted({ [CREATE]: [echo] });
-    const r = await runCli(['containers', '--endpoint', server.url, '--out', join(tempDir(), 'a.zip'), '--debug', '--json']);
+    const r = await runCli([
+      'containers',
+      '--endpoint',
+      server.url,
+      '--out',
+      join(tempDir(), 'a.zip'),
+      '--debug',
+      '--json',
+    ]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('debug: AuthenticationError');
     expect(r.stderr).toMatch(/\n\s+at /); // --debug shows the stack
@@ -41,17 +63,40 @@ describe('secrets', () => {
       res.end(JSON.stringify({ error_code: 'HSS.0001', error_msg: `token ${STDIN_TOKEN} rejected` }));
     };
     const server = await scripted({ [CREATE]: [echo] });
-    const r = await runCli(['containers', '--endpoint', server.url, '--project-id', 'p', '--token-stdin', '--debug', '--out', join(tempDir(), 'a.zip')], {
-      env: {},
-      input: STDIN_TOKEN,
-    });
+    const r = await runCli(
+      [
+        'containers',
+        '--endpoint',
+        server.url,
+        '--project-id',
+        'p',
+        '--token-stdin',
+        '--debug',
+        '--out',
+        join(tempDir(), 'a.zip'),
+      ],
+      {
+        env: {},
+        input: STDIN_TOKEN,
+      },
+    );
     expect(r.code).toBe(3);
     expectNoSecrets(r.stdout + r.stderr);
   });
 
   it('the happy path with every kind of credential set prints none of them', async () => {
     const server = await scripted({ [CREATE]: [created()], [TASK]: [succeeded()], [DOWNLOAD]: [zipFile()] });
-    const r = await runCli(['containers', '--endpoint', server.url, '--poll-interval', '20ms', '--out', join(tempDir(), 'a.zip'), '--debug', '--json']);
+    const r = await runCli([
+      'containers',
+      '--endpoint',
+      server.url,
+      '--poll-interval',
+      '20ms',
+      '--out',
+      join(tempDir(), 'a.zip'),
+      '--debug',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     // AK/SK wins over the token: the request is signed.
     expect(server.received[0]!.headers.authorization).toMatch(/^SDK-HMAC-SHA256 Access=/);

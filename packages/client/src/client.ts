@@ -70,7 +70,10 @@ export interface HssClient {
   /** Polls a task until it succeeds (resolves) or fails (rejects with ExportFailedError). */
   waitForExportTask(taskId: string, options?: WaitOptions): Promise<ExportResult>;
   /** Creates a task and waits for it: one call from filters to a downloadable file. */
-  exportContainers(request: ContainerExportRequest, options?: WaitOptions & Omit<CreateOptions, 'timeoutMs'>): Promise<ExportResult>;
+  exportContainers(
+    request: ContainerExportRequest,
+    options?: WaitOptions & Omit<CreateOptions, 'timeoutMs'>,
+  ): Promise<ExportResult>;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -156,7 +159,11 @@ export function createHssClient(options: HssClientOptions = {}): HssClient {
       );
       const created = await json<ExportTaskCreated>(response.raw, operation);
       if (typeof created?.task_id !== 'string' || !created.task_id) {
-        throw new MalformedResponseError(`${operation}: the answer has no task_id`, response.raw.status, response.raw.headers.get('X-Request-Id') ?? undefined);
+        throw new MalformedResponseError(
+          `${operation}: the answer has no task_id`,
+          response.raw.status,
+          response.raw.headers.get('X-Request-Id') ?? undefined,
+        );
       }
       return created;
     },
@@ -215,7 +222,11 @@ export function createHssClient(options: HssClientOptions = {}): HssClient {
           o.onProgress?.({ taskId, status, polls, elapsedMs: Date.now() - started });
           if (status === 'success') {
             if (!task.file_id) {
-              throw new MalformedResponseError(`getExportTask: task ${taskId} succeeded but has no file_id`, 200, undefined);
+              throw new MalformedResponseError(
+                `getExportTask: task ${taskId} succeeded but has no file_id`,
+                200,
+                undefined,
+              );
             }
             return { taskId, fileId: task.file_id, fileName: task.file_name };
           }

@@ -69,11 +69,15 @@ function resolveEndpoint(options: HssClientOptions, env: Record<string, string |
     try {
       url = new URL(options.endpoint);
     } catch {
-      throw new ConfigError(`endpoint "${options.endpoint}" is not a URL; use e.g. https://hss.ap-southeast-1.myhuaweicloud.com`);
+      throw new ConfigError(
+        `endpoint "${options.endpoint}" is not a URL; use e.g. https://hss.ap-southeast-1.myhuaweicloud.com`,
+      );
     }
     const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-      throw new ConfigError(`endpoint must use https:// (plain http is only allowed for 127.0.0.1/localhost), got ${url.origin}`);
+      throw new ConfigError(
+        `endpoint must use https:// (plain http is only allowed for 127.0.0.1/localhost), got ${url.origin}`,
+      );
     }
     return { endpoint: url.href.replace(/\/+$/, ''), region };
   }
@@ -98,12 +102,16 @@ function resolveCredentials(options: HssClientOptions, env: Record<string, strin
     const hasToken = given.token !== undefined;
     const hasAk = given.accessKey !== undefined || given.secretKey !== undefined;
     if (hasToken && hasAk) {
-      throw new ConfigError('credentials have both a token and an access key: pass either { token } or { accessKey, secretKey }');
+      throw new ConfigError(
+        'credentials have both a token and an access key: pass either { token } or { accessKey, secretKey }',
+      );
     }
     if (hasToken) {
       if (!given.token) throw new ConfigError('credentials.token is empty');
       if (given.securityToken !== undefined) {
-        throw new ConfigError('credentials.securityToken goes with temporary { accessKey, secretKey }, not with a token');
+        throw new ConfigError(
+          'credentials.securityToken goes with temporary { accessKey, secretKey }, not with a token',
+        );
       }
       return { token: given.token };
     }
@@ -116,7 +124,9 @@ function resolveCredentials(options: HssClientOptions, env: Record<string, strin
   const sk = env.HUAWEICLOUD_SDK_SK;
   if (ak || sk) {
     if (!ak || !sk) {
-      throw new ConfigError(`HUAWEICLOUD_SDK_${ak ? 'SK' : 'AK'} is not set, but HUAWEICLOUD_SDK_${ak ? 'AK' : 'SK'} is: set both`);
+      throw new ConfigError(
+        `HUAWEICLOUD_SDK_${ak ? 'SK' : 'AK'} is not set, but HUAWEICLOUD_SDK_${ak ? 'AK' : 'SK'} is: set both`,
+      );
     }
     return { accessKey: ak, secretKey: sk, securityToken: env.HUAWEICLOUD_SDK_SECURITY_TOKEN || undefined };
   }
@@ -140,7 +150,10 @@ export function resolveConfig(options: HssClientOptions = {}): ResolvedConfig {
     projectId,
     credentials: resolveCredentials(options, env),
     timeoutMs: wholeNumber('timeoutMs', options.timeoutMs, 60_000),
-    retry: { ...DEFAULT_RETRY_POLICY, maxRetries: wholeNumber('maxRetries', options.maxRetries, DEFAULT_RETRY_POLICY.maxRetries) },
+    retry: {
+      ...DEFAULT_RETRY_POLICY,
+      maxRetries: wholeNumber('maxRetries', options.maxRetries, DEFAULT_RETRY_POLICY.maxRetries),
+    },
     fetch: fetchImpl,
     userAgent: options.userAgent ? `${SDK_USER_AGENT} ${options.userAgent}` : SDK_USER_AGENT,
   };

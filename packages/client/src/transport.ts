@@ -2,15 +2,7 @@
 // signature per attempt), enforces the per-attempt timeout and the caller's AbortSignal,
 // turns non-2xx answers into typed errors and retries what retry.ts allows.
 import type { ResolvedConfig } from './config.js';
-import {
-  AbortError,
-  apiError,
-  ConnectionError,
-  HssError,
-  redact,
-  TimeoutError,
-  type ApiError,
-} from './errors.js';
+import { AbortError, apiError, ConnectionError, HssError, redact, TimeoutError, type ApiError } from './errors.js';
 import { isRetryable, parseRetryAfter, retryDelay } from './retry.js';
 
 export interface CallContext {

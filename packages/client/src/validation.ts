@@ -84,10 +84,14 @@ export function validateRequest(
     const kind = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
     // The generator admits no `type: number`, so every JS number is a candidate integer.
     if (type && kind !== (type === 'integer' ? 'number' : type)) {
-      return fail('type', `be ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`);
+      fail('type', `be ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`);
+      return;
     }
     // Kept apart from `type` so callers can tell "wrong kind of value" from 1.5 or NaN.
-    if (type === 'integer' && !Number.isInteger(value)) return fail('integer', 'be a whole number');
+    if (type === 'integer' && !Number.isInteger(value)) {
+      fail('integer', 'be a whole number');
+      return;
+    }
     if (allowed && !allowed.includes(value)) fail('enum', `be one of ${allowed.join(', ')}`);
 
     // The bound keywords are min/max + Length, Items or imum (minimum, maximum).
@@ -99,18 +103,25 @@ export function validateRequest(
           ? [(value as unknown[]).length, 'Items', ' item']
           : [value, 'imum', ''];
     if (typeof size === 'number') {
-      for (const [edge, word] of [['min', 'at least'], ['max', 'at most']] as const) {
+      for (const [edge, word] of [
+        ['min', 'at least'],
+        ['max', 'at most'],
+      ] as const) {
         const rule = (edge + suffix) as 'minimum' | 'maximum';
         const limit = schema[rule];
         if (limit !== undefined && (edge === 'min' ? size < limit : size > limit)) {
-          fail(rule, unit ? `have ${word} ${limit}${unit}${limit === 1 ? '' : 's'}` : `be ${word} ${limit}`, unit ? `${size}` : got);
+          fail(
+            rule,
+            unit ? `have ${word} ${limit}${unit}${limit === 1 ? '' : 's'}` : `be ${word} ${limit}`,
+            unit ? `${size}` : got,
+          );
         }
       }
     }
 
     if (kind === 'array') {
       const list = value as unknown[];
-      if (items) list.forEach((item, i) => walk(items, item, `${path}[${i}]`));
+      if (items) for (const [i, item] of list.entries()) walk(items, item, `${path}[${i}]`);
       const key = list[0];
       // A non-string key has already been reported by `items`.
       if (keys && typeof key === 'string' && !keys.includes(key)) {

@@ -19,7 +19,10 @@ import {
 } from '../src/index.js';
 import { CREATE, DOWNLOAD, rejectionOf, SEED, setup, TASK } from './support/clients.js';
 
-const task = (task_status: string, extra: object = {}) => ({ status: 200, body: { task_id: 't1', task_name: 'n', task_status, ...extra } });
+const task = (task_status: string, extra: object = {}) => ({
+  status: 200,
+  body: { task_id: 't1', task_name: 'n', task_status, ...extra },
+});
 const success = task('success', { file_id: 'f1', file_name: 'hss-containers.zip' });
 
 describe('validation before sending', () => {
@@ -72,19 +75,32 @@ describe('typed errors', () => {
     );
     const error = await rejectionOf(client.getExportTask('t1'));
     expect(error).toBeInstanceOf(Class);
-    expect(error).toMatchObject({ status, errorCode: code, errorMsg: 'why', requestId: 'req-42', operation: 'getExportTask' });
+    expect(error).toMatchObject({
+      status,
+      errorCode: code,
+      errorMsg: 'why',
+      requestId: 'req-42',
+      operation: 'getExportTask',
+    });
     expect(error.message).toBe(`getExportTask failed with HTTP ${status} ${code}: why (request id req-42)`);
   });
 
-  it('falls back to the body\'s request_id and keeps a non-JSON body as text', async () => {
-    const { client } = await setup({ [TASK]: [{ status: 404, body: { error_code: 'A', error_msg: 'b', request_id: 'in-body' } }] });
+  it("falls back to the body's request_id and keeps a non-JSON body as text", async () => {
+    const { client } = await setup({
+      [TASK]: [{ status: 404, body: { error_code: 'A', error_msg: 'b', request_id: 'in-body' } }],
+    });
     expect(await rejectionOf(client.getExportTask('t1'))).toMatchObject({ requestId: 'in-body' });
     const html = await setup({ [TASK]: [{ status: 502, body: '<html>bad gateway</html>' }] }, { maxRetries: 0 });
-    expect(await rejectionOf(html.client.getExportTask('t1'))).toMatchObject({ body: '<html>bad gateway</html>', errorCode: undefined });
+    expect(await rejectionOf(html.client.getExportTask('t1'))).toMatchObject({
+      body: '<html>bad gateway</html>',
+      errorCode: undefined,
+    });
   });
 
   it('a 200 with malformed JSON is a MalformedResponseError, not a crash', async () => {
-    const { client } = await setup({ [CREATE]: [{ status: 200, body: '{"task_id": "t', headers: { 'X-Request-Id': 'r1' } }] });
+    const { client } = await setup({
+      [CREATE]: [{ status: 200, body: '{"task_id": "t', headers: { 'X-Request-Id': 'r1' } }],
+    });
     const error = await rejectionOf(client.createContainerExportTask(SEED));
     expect(error).toBeInstanceOf(MalformedResponseError);
     expect(error).toMatchObject({ status: 200, requestId: 'r1' });
@@ -102,13 +118,22 @@ describe('waiting for the export', () => {
     const progress: ExportProgress[] = [];
     const result = await client.waitForExportTask('t1', { pollIntervalMs: 20, onProgress: (p) => progress.push(p) });
     expect(result).toEqual({ taskId: 't1', fileId: 'f1', fileName: 'hss-containers.zip' });
-    expect(progress.map((p) => [p.status, p.polls])).toEqual([['running', 1], ['running', 2], ['success', 3]]);
+    expect(progress.map((p) => [p.status, p.polls])).toEqual([
+      ['running', 1],
+      ['running', 2],
+      ['success', 3],
+    ]);
     expect(server.received).toHaveLength(3);
   });
 
   it('exportContainers creates exactly one task, then waits for it', async () => {
-    const { server, client } = await setup({ [CREATE]: [{ status: 200, body: { task_id: 't1' } }], [TASK]: [task('running'), success] });
-    await expect(client.exportContainers(SEED, { pollIntervalMs: 10, exportSize: 10 })).resolves.toMatchObject({ fileId: 'f1' });
+    const { server, client } = await setup({
+      [CREATE]: [{ status: 200, body: { task_id: 't1' } }],
+      [TASK]: [task('running'), success],
+    });
+    await expect(client.exportContainers(SEED, { pollIntervalMs: 10, exportSize: 10 })).resolves.toMatchObject({
+      fileId: 'f1',
+    });
     expect(server.to('/container/export-task')).toHaveLength(1);
     expect(server.to('/export-task/t1')).toHaveLength(2);
   });
@@ -132,22 +157,35 @@ describe('waiting for the export', () => {
     const { client } = await setup({ [TASK]: [task('running')] });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const error = await rejectionOf(client.waitForExportTask('t1', { pollIntervalMs: 1000, signal: controller.signal }));
+    const error = await rejectionOf(
+      client.waitForExportTask('t1', { pollIntervalMs: 1000, signal: controller.signal }),
+    );
     expect(error).toBeInstanceOf(AbortError);
     expect(error).toMatchObject({ taskId: 't1' });
   });
 
   it('an unknown task_status is reported, not polled forever', async () => {
     const { client } = await setup({ [TASK]: [task('queued')] });
-    expect(await rejectionOf(client.waitForExportTask('t1', { pollIntervalMs: 10 }))).toBeInstanceOf(MalformedResponseError);
+    expect(await rejectionOf(client.waitForExportTask('t1', { pollIntervalMs: 10 }))).toBeInstanceOf(
+      MalformedResponseError,
+    );
   });
 });
 
 describe('download', () => {
   it('returns the body as a web ReadableStream with its size and request id', async () => {
-    const zip = Buffer.from('PK\x05\x06' + '\0'.repeat(18), 'latin1');
+    const zip = Buffer.from(`PK\x05\x06${'\0'.repeat(18)}`, 'latin1');
     const { client } = await setup({
-      [DOWNLOAD]: [(res) => res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': zip.length, 'X-Request-Id': 'd1' }).end(zip)],
+      [DOWNLOAD]: [
+        (res) =>
+          res
+            .writeHead(200, {
+              'Content-Type': 'application/octet-stream',
+              'Content-Length': zip.length,
+              'X-Request-Id': 'd1',
+            })
+            .end(zip),
+      ],
     });
     const file = await client.downloadExportedFile('f1');
     expect(file.body).toBeInstanceOf(ReadableStream);
@@ -160,43 +198,95 @@ describe('download', () => {
 describe('no credential ever appears in an error', async () => {
   const { SECRETS, SK, SECURITY_TOKEN, TOKEN } = await import('./support/clients.js');
   const leaks = (error: unknown) => {
-    const views = [String(error), (error as Error).stack ?? '', JSON.stringify(error), inspect(error, { depth: 10, showHidden: true })];
+    const views = [
+      String(error),
+      (error as Error).stack ?? '',
+      JSON.stringify(error),
+      inspect(error, { depth: 10, showHidden: true }),
+    ];
     return SECRETS.filter((s) => views.some((v) => v.includes(s)));
   };
   const ak = { credentials: { accessKey: 'AK', secretKey: SK, securityToken: SECURITY_TOKEN } };
   const scenarios: Array<[string, () => Promise<unknown>]> = [
-    ['an API error whose body echoes the token', async () => {
-      const { client } = await setup({ [TASK]: [{ status: 401, body: { error_code: 'APIGW.0301', error_msg: `bad token ${TOKEN}` } }] });
-      return client.getExportTask('t1');
-    }],
-    ['an API error whose body echoes the secret key and security token', async () => {
-      const { client } = await setup({ [TASK]: [{ status: 401, body: { error_code: 'APIGW.0301', error_msg: `bad ${SK} / ${SECURITY_TOKEN}` } }] }, ak);
-      return client.getExportTask('t1');
-    }],
-    ['a signed request rejected with 403', async () => {
-      const { client } = await setup({ [TASK]: [(res, req) => res.writeHead(403).end(JSON.stringify({ error_code: 'x', error_msg: String(req.headers['x-security-token']) }))] }, ak);
-      return client.getExportTask('t1');
-    }],
-    ['a connection reset', async () => {
-      const { client } = await setup({ [CREATE]: [{ reset: true }] }, ak);
-      return client.createContainerExportTask(SEED);
-    }],
-    ['a timeout', async () => {
-      const { client } = await setup({ [TASK]: [{ status: 200, body: {}, delayMs: 1000 }] }, { timeoutMs: 50, maxRetries: 0 });
-      return client.getExportTask('t1');
-    }],
-    ['a validation error quoting a value that is a credential', async () => {
-      const { client } = await setup({}, ak);
-      return client.createContainerExportTask({ export_headers: [[SK, 'x'], [SECURITY_TOKEN, 'y']] } as never);
-    }],
-    ['a validation error quoting the token', async () => {
-      const { client } = await setup({});
-      return client.createContainerExportTask({ export_headers: [[TOKEN, 'x']] } as never);
-    }],
-    ['a failed export', async () => {
-      const { client } = await setup({ [TASK]: [task('failure')] }, ak);
-      return client.waitForExportTask('t1');
-    }],
+    [
+      'an API error whose body echoes the token',
+      async () => {
+        const { client } = await setup({
+          [TASK]: [{ status: 401, body: { error_code: 'APIGW.0301', error_msg: `bad token ${TOKEN}` } }],
+        });
+        return client.getExportTask('t1');
+      },
+    ],
+    [
+      'an API error whose body echoes the secret key and security token',
+      async () => {
+        const { client } = await setup(
+          { [TASK]: [{ status: 401, body: { error_code: 'APIGW.0301', error_msg: `bad ${SK} / ${SECURITY_TOKEN}` } }] },
+          ak,
+        );
+        return client.getExportTask('t1');
+      },
+    ],
+    [
+      'a signed request rejected with 403',
+      async () => {
+        const { client } = await setup(
+          {
+            [TASK]: [
+              (res, req) =>
+                res
+                  .writeHead(403)
+                  .end(JSON.stringify({ error_code: 'x', error_msg: String(req.headers['x-security-token']) })),
+            ],
+          },
+          ak,
+        );
+        return client.getExportTask('t1');
+      },
+    ],
+    [
+      'a connection reset',
+      async () => {
+        const { client } = await setup({ [CREATE]: [{ reset: true }] }, ak);
+        return client.createContainerExportTask(SEED);
+      },
+    ],
+    [
+      'a timeout',
+      async () => {
+        const { client } = await setup(
+          { [TASK]: [{ status: 200, body: {}, delayMs: 1000 }] },
+          { timeoutMs: 50, maxRetries: 0 },
+        );
+        return client.getExportTask('t1');
+      },
+    ],
+    [
+      'a validation error quoting a value that is a credential',
+      async () => {
+        const { client } = await setup({}, ak);
+        return client.createContainerExportTask({
+          export_headers: [
+            [SK, 'x'],
+            [SECURITY_TOKEN, 'y'],
+          ],
+        } as never);
+      },
+    ],
+    [
+      'a validation error quoting the token',
+      async () => {
+        const { client } = await setup({});
+        return client.createContainerExportTask({ export_headers: [[TOKEN, 'x']] } as never);
+      },
+    ],
+    [
+      'a failed export',
+      async () => {
+        const { client } = await setup({ [TASK]: [task('failure')] }, ak);
+        return client.waitForExportTask('t1');
+      },
+    ],
   ];
   it.each(scenarios)('%s', async (_name, run) => {
     const error = await rejectionOf(run());

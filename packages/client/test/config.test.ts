@@ -15,7 +15,13 @@ describe('createHssClient configuration', () => {
   });
 
   it('lets an explicit endpoint override the region', () => {
-    const client = createHssClient({ region: 'cn-north-4', endpoint: 'https://hss.example.test/', projectId: 'p', credentials: token, env: {} });
+    const client = createHssClient({
+      region: 'cn-north-4',
+      endpoint: 'https://hss.example.test/',
+      projectId: 'p',
+      credentials: token,
+      env: {},
+    });
     expect(client.endpoint).toBe('https://hss.example.test');
   });
 
@@ -34,17 +40,58 @@ describe('createHssClient configuration', () => {
   });
 
   const failures: Array<[string, Parameters<typeof createHssClient>[0], RegExp]> = [
-    ['no region or endpoint', { projectId: 'p', credentials: token, env: {} }, /pass `region`.*HUAWEICLOUD_SDK_REGION.*`endpoint`/],
-    ['unknown region', { region: 'mars-1', projectId: 'p', credentials: token, env: {} }, /unknown region "mars-1".*cn-north-4/],
+    [
+      'no region or endpoint',
+      { projectId: 'p', credentials: token, env: {} },
+      /pass `region`.*HUAWEICLOUD_SDK_REGION.*`endpoint`/,
+    ],
+    [
+      'unknown region',
+      { region: 'mars-1', projectId: 'p', credentials: token, env: {} },
+      /unknown region "mars-1".*cn-north-4/,
+    ],
     ['no project', { region: 'cn-north-4', credentials: token, env: {} }, /projectId.*HUAWEICLOUD_SDK_PROJECT_ID/],
-    ['no credentials', { region: 'cn-north-4', projectId: 'p', env: {} }, /HUAWEICLOUD_SDK_AK.*HUAWEICLOUD_SDK_SK.*HSS_EXPORT_TOKEN/],
-    ['AK without SK in env', { region: 'cn-north-4', projectId: 'p', env: { HUAWEICLOUD_SDK_AK: 'a' } }, /HUAWEICLOUD_SDK_SK is not set/],
-    ['token and AK together', { region: 'cn-north-4', projectId: 'p', credentials: { token: 't', accessKey: 'a', secretKey: 's' } as never, env: {} }, /either \{ token \}/],
-    ['AK without SK', { region: 'cn-north-4', projectId: 'p', credentials: { accessKey: 'a' } as never, env: {} }, /both accessKey and secretKey/],
-    ['plain http to a remote host', { endpoint: 'http://hss.example.test', projectId: 'p', credentials: token, env: {} }, /must use https/],
+    [
+      'no credentials',
+      { region: 'cn-north-4', projectId: 'p', env: {} },
+      /HUAWEICLOUD_SDK_AK.*HUAWEICLOUD_SDK_SK.*HSS_EXPORT_TOKEN/,
+    ],
+    [
+      'AK without SK in env',
+      { region: 'cn-north-4', projectId: 'p', env: { HUAWEICLOUD_SDK_AK: 'a' } },
+      /HUAWEICLOUD_SDK_SK is not set/,
+    ],
+    [
+      'token and AK together',
+      {
+        region: 'cn-north-4',
+        projectId: 'p',
+        credentials: { token: 't', accessKey: 'a', secretKey: 's' } as never,
+        env: {},
+      },
+      /either \{ token \}/,
+    ],
+    [
+      'AK without SK',
+      { region: 'cn-north-4', projectId: 'p', credentials: { accessKey: 'a' } as never, env: {} },
+      /both accessKey and secretKey/,
+    ],
+    [
+      'plain http to a remote host',
+      { endpoint: 'http://hss.example.test', projectId: 'p', credentials: token, env: {} },
+      /must use https/,
+    ],
     ['an endpoint that is not a URL', { endpoint: 'hss', projectId: 'p', credentials: token, env: {} }, /not a URL/],
-    ['a negative timeout', { region: 'cn-north-4', projectId: 'p', credentials: token, env: {}, timeoutMs: -1 }, /timeoutMs must be a whole number/],
-    ['fractional retries', { region: 'cn-north-4', projectId: 'p', credentials: token, env: {}, maxRetries: 1.5 }, /maxRetries must be a whole number/],
+    [
+      'a negative timeout',
+      { region: 'cn-north-4', projectId: 'p', credentials: token, env: {}, timeoutMs: -1 },
+      /timeoutMs must be a whole number/,
+    ],
+    [
+      'fractional retries',
+      { region: 'cn-north-4', projectId: 'p', credentials: token, env: {}, maxRetries: 1.5 },
+      /maxRetries must be a whole number/,
+    ],
   ];
   it.each(failures)('fails at construction on %s, naming the setting', (_name, options, message) => {
     expect(() => createHssClient(options)).toThrow(ConfigError);
@@ -53,7 +100,11 @@ describe('createHssClient configuration', () => {
 
   it('never puts a secret from the environment into a configuration error', () => {
     try {
-      createHssClient({ region: 'nowhere', projectId: 'p', env: { HUAWEICLOUD_SDK_AK: 'ak', HUAWEICLOUD_SDK_SK: 'SK-VERY-SECRET' } });
+      createHssClient({
+        region: 'nowhere',
+        projectId: 'p',
+        env: { HUAWEICLOUD_SDK_AK: 'ak', HUAWEICLOUD_SDK_SK: 'SK-VERY-SECRET' },
+      });
       expect.unreachable();
     } catch (error) {
       expect(JSON.stringify(error) + String(error) + (error as Error).stack).not.toContain('SK-VERY-SECRET');

@@ -14,19 +14,30 @@ import {
 import { CREATE, PROJECT, rejectionOf, SEED, setup, SK, SECURITY_TOKEN, TASK, TOKEN } from './support/clients.js';
 
 const running = { status: 200, body: { task_id: 't1', task_status: 'running' } };
-const fast = { status: 429, body: { error_code: 'APIGW.0308', error_msg: 'throttled' }, headers: { 'Retry-After': '0' } };
+const fast = {
+  status: 429,
+  body: { error_code: 'APIGW.0308', error_msg: 'throttled' },
+  headers: { 'Retry-After': '0' },
+};
 
 describe('retries', () => {
   it('GET retries 429 -> 503 -> 200 and returns the answer', async () => {
     const { server, client } = await setup({
-      [TASK]: [fast, { status: 503, body: { error_code: 'APIGW.0613', error_msg: 'unavailable' }, headers: { 'Retry-After': '0' } }, running],
+      [TASK]: [
+        fast,
+        { status: 503, body: { error_code: 'APIGW.0613', error_msg: 'unavailable' }, headers: { 'Retry-After': '0' } },
+        running,
+      ],
     });
     await expect(client.getExportTask('t1')).resolves.toMatchObject({ task_status: 'running' });
     expect(server.to('/export-task/t1')).toHaveLength(3);
   });
 
   it('GET gives up after maxRetries and throws the last error', async () => {
-    const { server, client } = await setup({ [TASK]: [{ status: 502, body: {}, headers: { 'Retry-After': '0' } }] }, { maxRetries: 1 });
+    const { server, client } = await setup(
+      { [TASK]: [{ status: 502, body: {}, headers: { 'Retry-After': '0' } }] },
+      { maxRetries: 1 },
+    );
     expect(await rejectionOf(client.getExportTask('t1'))).toBeInstanceOf(ServerError);
     expect(server.received).toHaveLength(2);
   });
@@ -38,7 +49,12 @@ describe('retries', () => {
   });
 
   it.each([500, 502, 503, 504])('create is NOT retried after %i: it may have created a task', async (status) => {
-    const { server, client } = await setup({ [CREATE]: [{ status, body: { error_code: 'X', error_msg: 'y' }, headers: { 'Retry-After': '0' } }, { status: 200, body: { task_id: 'dup' } }] });
+    const { server, client } = await setup({
+      [CREATE]: [
+        { status, body: { error_code: 'X', error_msg: 'y' }, headers: { 'Retry-After': '0' } },
+        { status: 200, body: { task_id: 'dup' } },
+      ],
+    });
     expect(await rejectionOf(client.createContainerExportTask(SEED))).toMatchObject({ status });
     expect(server.to('/container/export-task')).toHaveLength(1);
   });
@@ -101,7 +117,10 @@ describe('retries', () => {
 
 describe('timeouts and cancellation', () => {
   it('a GET that gets no answer in time throws TimeoutError after its retries', async () => {
-    const { server, client } = await setup({ [TASK]: [{ ...running, delayMs: 1500 }] }, { timeoutMs: 100, maxRetries: 1 });
+    const { server, client } = await setup(
+      { [TASK]: [{ ...running, delayMs: 1500 }] },
+      { timeoutMs: 100, maxRetries: 1 },
+    );
     const error = await rejectionOf(client.getExportTask('t1'));
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).timeoutMs).toBe(100);
@@ -115,7 +134,7 @@ describe('timeouts and cancellation', () => {
     expect(server.to('/container/export-task')).toHaveLength(1);
   });
 
-  it('the caller\'s AbortSignal stops the call with AbortError and no retry', async () => {
+  it("the caller's AbortSignal stops the call with AbortError and no retry", async () => {
     const { server, client } = await setup({ [TASK]: [{ ...running, delayMs: 1500 }] });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
@@ -148,12 +167,17 @@ describe('auth', () => {
       { [CREATE]: [fast, { status: 200, body: { task_id: 'signed' } }] },
       { credentials: { accessKey: 'AK-1', secretKey: SK, securityToken: SECURITY_TOKEN } },
     );
-    await client.createContainerExportTask({ ...SEED, container_name: 'nginx 1' }, { enterpriseProjectId: 'all granted', exportSize: 5 });
+    await client.createContainerExportTask(
+      { ...SEED, container_name: 'nginx 1' },
+      { enterpriseProjectId: 'all granted', exportSize: 5 },
+    );
     expect(server.received).toHaveLength(2);
     for (const r of server.received) {
       const given = r.headers.authorization as string;
       const names = /SignedHeaders=([^,]+)/.exec(given)![1]!.split(';');
-      expect(names).toEqual(expect.arrayContaining(['host', 'x-sdk-date', 'x-project-id', 'x-security-token', 'content-type']));
+      expect(names).toEqual(
+        expect.arrayContaining(['host', 'x-sdk-date', 'x-project-id', 'x-security-token', 'content-type']),
+      );
       const headers = Object.fromEntries(names.map((n) => [n, String(r.headers[n])]));
       const expected = await authorization(
         { method: r.method, url: `${server.url}${r.url}`, headers, body: r.body },
@@ -167,19 +191,27 @@ describe('auth', () => {
   });
 
   it('AK/SK: a tampered body no longer matches the signature', async () => {
-    const { server, client } = await setup({ [CREATE]: [{ status: 200, body: { task_id: 'x' } }] }, { credentials: { accessKey: 'AK-1', secretKey: SK } });
+    const { server, client } = await setup(
+      { [CREATE]: [{ status: 200, body: { task_id: 'x' } }] },
+      { credentials: { accessKey: 'AK-1', secretKey: SK } },
+    );
     await client.createContainerExportTask(SEED);
     const r = server.received[0]!;
     const names = /SignedHeaders=([^,]+)/.exec(r.headers.authorization as string)![1]!.split(';');
     const headers = Object.fromEntries(names.map((n) => [n, String(r.headers[n])]));
     const forged = await authorization(
-      { method: r.method, url: `${server.url}${r.url}`, headers, body: r.body.replace('Container Name', 'Container name') },
+      {
+        method: r.method,
+        url: `${server.url}${r.url}`,
+        headers,
+        body: r.body.replace('Container Name', 'Container name'),
+      },
       { accessKey: 'AK-1', secretKey: SK },
     );
     expect(forged).not.toBe(r.headers.authorization);
   });
 
-  it('sends the SDK User-Agent with the caller\'s suffix', async () => {
+  it("sends the SDK User-Agent with the caller's suffix", async () => {
     const { server, client } = await setup({ [TASK]: [running] }, { userAgent: 'inventory-job/2' });
     await client.getExportTask('t1');
     expect(server.received[0]!.headers['user-agent']).toMatch(/^hss-export-client\/\S+ inventory-job\/2$/);

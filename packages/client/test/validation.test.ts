@@ -5,12 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  defaultRegion,
-  exportColumnKeys,
-  operations,
-  regionEndpoints,
-} from '../src/generated/spec-rules.js';
+import { defaultRegion, exportColumnKeys, operations, regionEndpoints } from '../src/generated/spec-rules.js';
 import { validateRequest, type ValidationProblem } from '../src/validation.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -86,20 +81,48 @@ describe('validateRequest: each rule', () => {
     ['export_size 0', create(seedBody, { export_size: 0 }), [{ path: 'query.export_size', rule: 'minimum' }]],
     ['export_size 100001', create(seedBody, { export_size: 100001 }), [{ path: 'query.export_size', rule: 'maximum' }]],
     ['export_size 1.5', create(seedBody, { export_size: 1.5 }), [{ path: 'query.export_size', rule: 'integer' }]],
-    ['export_size NaN', create(seedBody, { export_size: Number.NaN }), [{ path: 'query.export_size', rule: 'integer' }]],
-    ['export_size Infinity', create(seedBody, { export_size: Infinity }), [{ path: 'query.export_size', rule: 'integer' }]],
+    [
+      'export_size NaN',
+      create(seedBody, { export_size: Number.NaN }),
+      [{ path: 'query.export_size', rule: 'integer' }],
+    ],
+    [
+      'export_size Infinity',
+      create(seedBody, { export_size: Infinity }),
+      [{ path: 'query.export_size', rule: 'integer' }],
+    ],
     ['export_size "10"', create(seedBody, { export_size: '10' }), [{ path: 'query.export_size', rule: 'type' }]],
-    ['empty enterprise_project_id', create(seedBody, { enterprise_project_id: '' }), [{ path: 'query.enterprise_project_id', rule: 'minLength' }]],
+    [
+      'empty enterprise_project_id',
+      create(seedBody, { enterprise_project_id: '' }),
+      [{ path: 'query.enterprise_project_id', rule: 'minLength' }],
+    ],
     ['missing export_headers', create({ risky: true }), [{ path: 'body.export_headers', rule: 'required' }]],
     ['empty export_headers', create({ export_headers: [] }), [{ path: 'body.export_headers', rule: 'minItems' }]],
     ['missing body', create(undefined), [{ path: 'body', rule: 'required' }]],
     ['array body', create([seedBody]), [{ path: 'body', rule: 'type' }]],
-    ['container_name 256 chars', create({ ...seedBody, container_name: 'c'.repeat(256) }), [{ path: 'body.container_name', rule: 'maxLength' }]],
-    ['empty container_name', create({ ...seedBody, container_name: '' }), [{ path: 'body.container_name', rule: 'minLength' }]],
-    ['pod_name 513 chars', create({ ...seedBody, pod_name: 'p'.repeat(513) }), [{ path: 'body.pod_name', rule: 'maxLength' }]],
+    [
+      'container_name 256 chars',
+      create({ ...seedBody, container_name: 'c'.repeat(256) }),
+      [{ path: 'body.container_name', rule: 'maxLength' }],
+    ],
+    [
+      'empty container_name',
+      create({ ...seedBody, container_name: '' }),
+      [{ path: 'body.container_name', rule: 'minLength' }],
+    ],
+    [
+      'pod_name 513 chars',
+      create({ ...seedBody, pod_name: 'p'.repeat(513) }),
+      [{ path: 'body.pod_name', rule: 'maxLength' }],
+    ],
     ['status "running"', create({ ...seedBody, status: 'running' }), [{ path: 'body.status', rule: 'enum' }]],
     ['cluster_type "gke"', create({ ...seedBody, cluster_type: 'gke' }), [{ path: 'body.cluster_type', rule: 'enum' }]],
-    ['cpu_limit 65 chars', create({ ...seedBody, cpu_limit: '1'.repeat(65) }), [{ path: 'body.cpu_limit', rule: 'maxLength' }]],
+    [
+      'cpu_limit 65 chars',
+      create({ ...seedBody, cpu_limit: '1'.repeat(65) }),
+      [{ path: 'body.cpu_limit', rule: 'maxLength' }],
+    ],
     [
       'export_headers item of length 1',
       create({ export_headers: [['container_name']] }),
@@ -107,12 +130,22 @@ describe('validateRequest: each rule', () => {
     ],
     [
       'export_headers item of length 3',
-      create({ export_headers: [['container_name', 'Name', 'extra'], ['status', 'Status']] }),
+      create({
+        export_headers: [
+          ['container_name', 'Name', 'extra'],
+          ['status', 'Status'],
+        ],
+      }),
       [{ path: 'body.export_headers[0]', rule: 'maxItems' }],
     ],
     [
       'unknown column key',
-      create({ export_headers: [['container_name', 'Name'], ['bogus', 'Bogus']] }),
+      create({
+        export_headers: [
+          ['container_name', 'Name'],
+          ['bogus', 'Bogus'],
+        ],
+      }),
       [{ path: 'body.export_headers[1][0]', rule: 'columnKeys' }],
     ],
     [
@@ -137,9 +170,17 @@ describe('validateRequest: each rule', () => {
       create({ ...seedBody, create_time: { end_time: -1 } }),
       [{ path: 'body.create_time.end_time', rule: 'minimum' }],
     ],
-    ['create_time not an object', create({ ...seedBody, create_time: 5 }), [{ path: 'body.create_time', rule: 'type' }]],
+    [
+      'create_time not an object',
+      create({ ...seedBody, create_time: 5 }),
+      [{ path: 'body.create_time', rule: 'type' }],
+    ],
     ['empty project_id', create(seedBody, { project_id: '' }), [{ path: 'path.project_id', rule: 'minLength' }]],
-    ['project_id 257 chars', create(seedBody, { project_id: 'p'.repeat(257) }), [{ path: 'path.project_id', rule: 'maxLength' }]],
+    [
+      'project_id 257 chars',
+      create(seedBody, { project_id: 'p'.repeat(257) }),
+      [{ path: 'path.project_id', rule: 'maxLength' }],
+    ],
     [
       'missing project_id',
       validateRequest('createContainerExportTask', { body: seedBody }),
@@ -302,7 +343,10 @@ describe('generated rules come from the spec', () => {
   });
 
   it('refuses a keyword the validator does not understand, naming file and JSON pointer', () => {
-    const run = emit(edit('          maxLength: 512\n', "          maxLength: 512\n          pattern: '^[a-z]+$'\n"), 'pattern');
+    const run = emit(
+      edit('          maxLength: 512\n', "          maxLength: 512\n          pattern: '^[a-z]+$'\n"),
+      'pattern',
+    );
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('pattern.yaml#/components/schemas/ContainerExportRequest/properties/pod_name/pattern');
     expect(run.stderr).toContain('"pattern"');
@@ -310,7 +354,10 @@ describe('generated rules come from the spec', () => {
 
   it('refuses oneOf in a request schema', () => {
     const run = emit(
-      edit('    CreateTimeRange:\n      type: object\n', '    CreateTimeRange:\n      type: object\n      oneOf: [{ required: [start_time] }]\n'),
+      edit(
+        '    CreateTimeRange:\n      type: object\n',
+        '    CreateTimeRange:\n      type: object\n      oneOf: [{ required: [start_time] }]\n',
+      ),
       'oneof',
     );
     expect(run.status).toBe(1);
@@ -318,7 +365,10 @@ describe('generated rules come from the spec', () => {
   });
 
   it('refuses a $ref that does not resolve', () => {
-    const run = emit(edit("$ref: '#/components/schemas/CreateTimeRange'", "$ref: '#/components/schemas/Missing'"), 'badref');
+    const run = emit(
+      edit("$ref: '#/components/schemas/CreateTimeRange'", "$ref: '#/components/schemas/Missing'"),
+      'badref',
+    );
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(
       'badref.yaml#/components/schemas/ContainerExportRequest/properties/create_time/$ref: $ref "#/components/schemas/Missing" does not resolve',

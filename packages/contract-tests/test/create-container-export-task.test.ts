@@ -3,8 +3,22 @@ import type { ContainerExportRequest } from '@hss-export/client';
 import { exportApi, PROJECT_ID, rejection, SEED_BODY } from './helpers.js';
 
 const ALL_COLUMNS = [
-  'container_id', 'container_name', 'image_name', 'pod_name', 'cluster_name', 'cluster_type', 'status', 'risky',
-  'low_risk', 'medium_risk', 'high_risk', 'fatal_risk', 'create_time', 'restart_count', 'cpu_limit', 'memory_limit',
+  'container_id',
+  'container_name',
+  'image_name',
+  'pod_name',
+  'cluster_name',
+  'cluster_type',
+  'status',
+  'risky',
+  'low_risk',
+  'medium_risk',
+  'high_risk',
+  'fatal_risk',
+  'create_time',
+  'restart_count',
+  'cpu_limit',
+  'memory_limit',
 ];
 
 const EVERY_FIELD: ContainerExportRequest = {
@@ -92,7 +106,10 @@ describe('invalid create requests are rejected by the mock with a readable error
 
   it('no token: 401 with an APIGW error body', async () => {
     const error = await rejection(
-      exportApi({ token: null }).createContainerExportTask({ projectId: PROJECT_ID, containerExportRequest: SEED_BODY }),
+      exportApi({ token: null }).createContainerExportTask({
+        projectId: PROJECT_ID,
+        containerExportRequest: SEED_BODY,
+      }),
     );
     expect(error.status).toBe(401);
     expect(error.body.error_code).toMatch(/^APIGW\.030[17]$/);

@@ -13,8 +13,12 @@ const DOCUMENTED = [
 
 const calls = {
   createContainerExportTask: (code: number) =>
-    exportApi().createContainerExportTask({ projectId: PROJECT_ID, containerExportRequest: SEED_BODY }, prefer(`code=${code}`)),
-  getExportTask: (code: number) => exportApi().getExportTask({ projectId: PROJECT_ID, taskId: 't' }, prefer(`code=${code}`)),
+    exportApi().createContainerExportTask(
+      { projectId: PROJECT_ID, containerExportRequest: SEED_BODY },
+      prefer(`code=${code}`),
+    ),
+  getExportTask: (code: number) =>
+    exportApi().getExportTask({ projectId: PROJECT_ID, taskId: 't' }, prefer(`code=${code}`)),
   downloadExportedFile: (code: number) =>
     exportApi().downloadExportedFile({ projectId: PROJECT_ID, fileId: 'f' }, prefer(`code=${code}`)),
 };

@@ -46,7 +46,11 @@ describe('createHssClient against the mock', () => {
   it('exports, waits and downloads the file without a single violation', async () => {
     violations.length = 0;
     const c = client();
-    const result = await c.exportContainers(SEED_BODY, { pollIntervalMs: 10, exportSize: 10, enterpriseProjectId: 'all_granted_eps' });
+    const result = await c.exportContainers(SEED_BODY, {
+      pollIntervalMs: 10,
+      exportSize: 10,
+      enterpriseProjectId: 'all_granted_eps',
+    });
     expect(result).toEqual({ taskId: 'test', fileId: expect.any(String), fileName: 'hss-container-export.zip' });
     const written = await downloadExportToFile(c, result.fileId, join(dir, 'export.zip'));
     expect(written.bytes).toBe(22);
@@ -68,7 +72,9 @@ describe('createHssClient against the mock', () => {
     [429, RateLimitError, 'APIGW.0308'],
     [500, ServerError, 'APIGW.0601'],
   ] as const)('a documented %i becomes %o', async (status, Class, code) => {
-    const error = await client({}, `code=${status}`).getExportTask('test').catch((e: unknown) => e);
+    const error = await client({}, `code=${status}`)
+      .getExportTask('test')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Class);
     expect(error).toMatchObject({ status, errorCode: code, errorMsg: expect.any(String) });
   });

@@ -42,7 +42,16 @@ afterAll(() => {
 describe('packed tarballs in a project outside the workspace', () => {
   it('packs every published package', () => {
     expect(publishedDirs.map((d) => d.split('/').pop())).toEqual(expect.arrayContaining(['client', 'types']));
-    const typesFiles = execFileSync('tar', ['-tzf', readdirSync(join(project, 'tarballs')).map((f) => join(project, 'tarballs', f)).find((f) => f.includes('types'))!], { encoding: 'utf8' });
+    const typesFiles = execFileSync(
+      'tar',
+      [
+        '-tzf',
+        readdirSync(join(project, 'tarballs'))
+          .map((f) => join(project, 'tarballs', f))
+          .find((f) => f.includes('types'))!,
+      ],
+      { encoding: 'utf8' },
+    );
     // The types package ships declarations only.
     expect(typesFiles.split('\n').filter((f) => f.endsWith('.js'))).toEqual([]);
   });
@@ -79,7 +88,15 @@ console.log(JSON.stringify(created));
     writeFileSync(
       join(project, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, outDir: 'out', types: [], lib: ['ES2022', 'DOM'] },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          outDir: 'out',
+          types: [],
+          lib: ['ES2022', 'DOM'],
+        },
         files: ['create.ts'],
       }),
     );

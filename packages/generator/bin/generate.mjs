@@ -60,7 +60,9 @@ async function verifiedJarHome() {
   }
   const actual = await sha256(jar);
   if (actual !== JAR_SHA256) {
-    fail(`generator jar ${jar} failed its integrity check.\n  expected sha256 ${JAR_SHA256}\n  actual   sha256 ${actual}\nReinstall it with \`pnpm install --frozen-lockfile --force\`.`);
+    fail(
+      `generator jar ${jar} failed its integrity check.\n  expected sha256 ${JAR_SHA256}\n  actual   sha256 ${actual}\nReinstall it with \`pnpm install --frozen-lockfile --force\`.`,
+    );
   }
   return home;
 }

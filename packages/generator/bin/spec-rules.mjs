@@ -40,7 +40,16 @@ const KEPT = [
   'enum',
 ];
 // Documentation only: they never change whether a value is valid.
-const ANNOTATIONS = new Set(['description', 'example', 'examples', 'default', 'title', 'externalDocs', 'deprecated', 'xml']);
+const ANNOTATIONS = new Set([
+  'description',
+  'example',
+  'examples',
+  'default',
+  'title',
+  'externalDocs',
+  'deprecated',
+  'xml',
+]);
 // No `number`: the validator treats every JS number as a candidate integer (see validation.ts).
 const TYPES = new Set(['string', 'integer', 'boolean', 'array', 'object']);
 const COUNTS = ['minItems', 'maxItems', 'minLength', 'maxLength'];
@@ -51,9 +60,9 @@ const VALIDATOR = 'packages/client/src/validation.ts';
 export class SpecError extends Error {}
 
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const escape = (token) => String(token).replaceAll('~', '~0').replaceAll('/', '~1');
-const unescape = (token) => decodeURIComponent(token).replaceAll('~1', '/').replaceAll('~0', '~');
-const join = (pointer, ...tokens) => pointer + tokens.map((t) => `/${escape(t)}`).join('');
+const escapeToken = (token) => String(token).replaceAll('~', '~0').replaceAll('/', '~1');
+const unescapeToken = (token) => decodeURIComponent(token).replaceAll('~1', '/').replaceAll('~0', '~');
+const join = (pointer, ...tokens) => pointer + tokens.map((t) => `/${escapeToken(t)}`).join('');
 
 /** Reads the spec and returns the data the module is made of. Throws SpecError. */
 export function buildSpecRules(specText, specLabel = 'spec') {
@@ -76,7 +85,7 @@ export function buildSpecRules(specText, specLabel = 'spec') {
     }
     let node = spec;
     for (const token of ref.slice(1).split('/').slice(1)) {
-      const key = unescape(token);
+      const key = unescapeToken(token);
       node = isObject(node) || Array.isArray(node) ? (Object.hasOwn(node, key) ? node[key] : undefined) : undefined;
       if (node === undefined) fail(from, `$ref ${JSON.stringify(ref)} does not resolve`);
     }
@@ -89,8 +98,9 @@ export function buildSpecRules(specText, specLabel = 'spec') {
   const isExampleValue = (keys, k) =>
     (k === 'example' && keys.at(-1) !== 'properties') || (k === 'value' && keys.at(-2) === 'examples');
   const checkRefs = (node, pointer, keys) => {
-    if (Array.isArray(node)) node.forEach((v, i) => checkRefs(v, join(pointer, i), [...keys, String(i)]));
-    else if (isObject(node)) {
+    if (Array.isArray(node)) {
+      for (const [i, v] of node.entries()) checkRefs(v, join(pointer, i), [...keys, String(i)]);
+    } else if (isObject(node)) {
       for (const [k, v] of Object.entries(node)) {
         if (k === '$ref' && keys.at(-1) !== 'properties') lookup(v, join(pointer, k));
         else if (!isExampleValue(keys, k)) checkRefs(v, join(pointer, k), [...keys, k]);
@@ -105,7 +115,10 @@ export function buildSpecRules(specText, specLabel = 'spec') {
     while (isObject(node) && '$ref' in node) {
       const siblings = Object.keys(node).filter((k) => k !== '$ref' && !ANNOTATIONS.has(k) && !k.startsWith('x-'));
       if (siblings.length > 0) {
-        fail(pointer, `keywords beside $ref are ignored by OpenAPI 3.0 (${siblings.join(', ')}); move them into the referenced schema`);
+        fail(
+          pointer,
+          `keywords beside $ref are ignored by OpenAPI 3.0 (${siblings.join(', ')}); move them into the referenced schema`,
+        );
       }
       const ref = node.$ref;
       if (seen.includes(ref)) fail(pointer, `$ref cycle: ${[...seen, ref].join(' -> ')}`);
@@ -120,7 +133,8 @@ export function buildSpecRules(specText, specLabel = 'spec') {
     const { node: schema, pointer } = deref(raw, rawPointer);
     if (!isObject(schema)) fail(pointer, 'a schema must be a mapping');
     // A recursive schema would make the emitted literal infinite.
-    if (stack.includes(pointer)) fail(pointer, `recursive schema (${[...stack, pointer].join(' -> ')}) cannot be emitted as a literal`);
+    if (stack.includes(pointer))
+      fail(pointer, `recursive schema (${[...stack, pointer].join(' -> ')}) cannot be emitted as a literal`);
     stack = [...stack, pointer];
 
     for (const key of Object.keys(schema)) {
@@ -150,10 +164,15 @@ export function buildSpecRules(specText, specLabel = 'spec') {
         case 'format':
           // Kept for readers; the validator checks only the integer part, not the width.
           if ((value === 'int32' || value === 'int64') && type === 'integer') out.format = value;
-          else fail(at, `format ${JSON.stringify(value)} on type ${JSON.stringify(type)} is not checked by the client validator (${VALIDATOR})`);
+          else
+            fail(
+              at,
+              `format ${JSON.stringify(value)} on type ${JSON.stringify(type)} is not checked by the client validator (${VALIDATOR})`,
+            );
           break;
         case 'required':
-          if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) fail(at, 'must be a list of property names');
+          if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+            fail(at, 'must be a list of property names');
           if (type !== 'object') fail(at, '"required" is only checked on type: object');
           out.required = value;
           break;
@@ -248,17 +267,26 @@ export function buildSpecRules(specText, specLabel = 'spec') {
         const { name, in: location } = param;
         if (typeof name !== 'string' || name === '') fail(join(pointer, 'name'), 'a parameter needs a name');
         if (!LOCATIONS.includes(location)) {
-          fail(join(pointer, 'in'), `parameters "in: ${location}" are not validated by the client (only ${LOCATIONS.join(', ')})`);
+          fail(
+            join(pointer, 'in'),
+            `parameters "in: ${location}" are not validated by the client (only ${LOCATIONS.join(', ')})`,
+          );
         }
         // The validator takes one flat params object, so a name must say which parameter it is.
         if (seenNames.has(name)) {
-          fail(pointer, `parameter name "${name}" is used both in ${seenNames.get(name)} and in ${location}; the client's params object cannot tell them apart`);
+          fail(
+            pointer,
+            `parameter name "${name}" is used both in ${seenNames.get(name)} and in ${location}; the client's params object cannot tell them apart`,
+          );
         }
         seenNames.set(name, location);
-        if ('content' in param) fail(join(pointer, 'content'), 'parameters described by "content" are not supported; use "schema"');
+        if ('content' in param)
+          fail(join(pointer, 'content'), 'parameters described by "content" are not supported; use "schema"');
         if (!('schema' in param)) fail(pointer, 'parameter has no schema');
-        if (location === 'path' && param.required !== true) fail(join(pointer, 'required'), 'path parameters must be required: true');
-        if (location === 'path' && !path.includes(`{${name}}`)) fail(pointer, `path parameter "${name}" does not appear in ${path}`);
+        if (location === 'path' && param.required !== true)
+          fail(join(pointer, 'required'), 'path parameters must be required: true');
+        if (location === 'path' && !path.includes(`{${name}}`))
+          fail(pointer, `path parameter "${name}" does not appear in ${path}`);
         const valuePath = `${location}.${name}`;
         params[location][name] = {
           required: param.required === true,
@@ -275,13 +303,26 @@ export function buildSpecRules(specText, specLabel = 'spec') {
         if (!isObject(body) || !isObject(body.content)) fail(pointer, 'a request body needs a "content" mapping');
         const json = body.content['application/json'];
         if (!isObject(json) || !('schema' in json)) {
-          fail(join(pointer, 'content'), 'only application/json request bodies with a schema are validated by the client');
+          fail(
+            join(pointer, 'content'),
+            'only application/json request bodies with a schema are validated by the client',
+          );
         }
         const others = Object.keys(body.content).filter((t) => t !== 'application/json');
-        if (others.length > 0) fail(join(pointer, 'content'), `request media types other than application/json (${others.join(', ')}) are not validated`);
+        if (others.length > 0)
+          fail(
+            join(pointer, 'content'),
+            `request media types other than application/json (${others.join(', ')}) are not validated`,
+          );
         rules.body = {
           required: body.required === true,
-          schema: reduceSchema(json.schema, join(pointer, 'content', 'application/json', 'schema'), 'body', defaults, []),
+          schema: reduceSchema(
+            json.schema,
+            join(pointer, 'content', 'application/json', 'schema'),
+            'body',
+            defaults,
+            [],
+          ),
         };
       }
       if (Object.keys(defaults).length > 0) rules.defaults = defaults;
@@ -319,20 +360,23 @@ export function buildSpecRules(specText, specLabel = 'spec') {
       add(regionOf(server.url, join(at, 'url')), server.url, at);
       return;
     }
-    if (names.length !== 1 || names[0] !== 'region') fail(join(at, 'url'), 'the only supported server variable is {region}');
+    if (names.length !== 1 || names[0] !== 'region')
+      fail(join(at, 'url'), 'the only supported server variable is {region}');
     const variable = server.variables?.region;
     const varAt = join(at, 'variables', 'region');
     if (!isObject(variable) || !Array.isArray(variable.enum) || variable.enum.length === 0) {
       fail(join(varAt, 'enum'), 'the region variable must list its regions in "enum"');
     }
-    if (!variable.enum.includes(variable.default)) fail(join(varAt, 'default'), 'the default region must be one of the enum values');
+    if (!variable.enum.includes(variable.default))
+      fail(join(varAt, 'default'), 'the default region must be one of the enum values');
     if (defaultRegion !== undefined && defaultRegion !== variable.default) {
       fail(join(varAt, 'default'), `conflicting default regions ${defaultRegion} and ${variable.default}`);
     }
     defaultRegion = variable.default;
     for (const region of variable.enum) {
       const url = server.url.replace('{region}', region);
-      if (regionOf(url, join(varAt, 'enum')) !== region) fail(join(varAt, 'enum'), `region ${JSON.stringify(region)} is not a valid host label`);
+      if (regionOf(url, join(varAt, 'enum')) !== region)
+        fail(join(varAt, 'enum'), `region ${JSON.stringify(region)} is not a valid host label`);
       add(region, url, varAt);
     }
   });

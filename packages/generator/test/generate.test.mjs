@@ -27,7 +27,10 @@ function run(env, outDir = join(dir, 'generated')) {
 function jarHome(jarBytes) {
   const home = join(dir, 'home');
   mkdirSync(join(home, 'jars'), { recursive: true });
-  writeFileSync(join(home, 'openapitools.json'), JSON.stringify({ 'generator-cli': { version: '7.0.0', storageDir: 'jars' } }));
+  writeFileSync(
+    join(home, 'openapitools.json'),
+    JSON.stringify({ 'generator-cli': { version: '7.0.0', storageDir: 'jars' } }),
+  );
   if (jarBytes !== undefined) writeFileSync(join(home, 'jars', '7.0.0.jar'), jarBytes);
   return home;
 }

@@ -16,7 +16,7 @@ function lint(text) {
   writeFileSync(file, text);
   return spawnSync(
     process.execPath,
-    [join(repo, 'node_modules/@redocly/cli/bin/cli.js'), 'lint', file, '--config', join(repo, 'spec/redocly.yaml'), ],
+    [join(repo, 'node_modules/@redocly/cli/bin/cli.js'), 'lint', file, '--config', join(repo, 'spec/redocly.yaml')],
     { encoding: 'utf8', env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } },
   );
 }
@@ -29,7 +29,14 @@ describe('spec lint', () => {
 
   it('fails a spec with a duplicate operationId, naming file, line and rule', () => {
     const broken = spec.replace('operationId: getExportTask', 'operationId: createContainerExportTask');
-    const line = broken.split('\n').findIndex((l, i, all) => l.includes('operationId: createContainerExportTask') && all.slice(0, i).some((p) => p.includes('operationId: createContainerExportTask'))) + 1;
+    const line =
+      broken
+        .split('\n')
+        .findIndex(
+          (l, i, all) =>
+            l.includes('operationId: createContainerExportTask') &&
+            all.slice(0, i).some((p) => p.includes('operationId: createContainerExportTask')),
+        ) + 1;
     const result = lint(broken);
     const output = result.stdout + result.stderr;
     expect(result.status).not.toBe(0);

@@ -59,7 +59,10 @@ afterAll(() => {
 });
 
 /** Runs the contract suite on `node`, streaming its output prefixed, and reads its JSON report. */
-function runContractTests(node: string, label: string): Promise<{ code: number | null; signal: string | null; report?: JsonReport; ms: number }> {
+function runContractTests(
+  node: string,
+  label: string,
+): Promise<{ code: number | null; signal: string | null; report?: JsonReport; ms: number }> {
   const reportFile = join(scratch, `${label}.json`);
   // Nothing of the outer vitest worker may leak into the nested run.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^VITEST/.test(key)));
@@ -111,7 +114,9 @@ function failures(report: JsonReport | undefined): string {
   if (!report) return 'no JSON report was written';
   const lines = report.testResults.flatMap((file) => [
     ...(file.status === 'failed' && file.message ? [`${file.name}: ${file.message}`] : []),
-    ...file.assertionResults.filter((t) => t.status === 'failed').map((t) => `${t.fullName}: ${t.failureMessages.join('\n').slice(0, 2000)}`),
+    ...file.assertionResults
+      .filter((t) => t.status === 'failed')
+      .map((t) => `${t.fullName}: ${t.failureMessages.join('\n').slice(0, 2000)}`),
   ]);
   return lines.join('\n\n');
 }
@@ -128,7 +133,9 @@ describe.concurrent('contract tests on other Node versions', () => {
     const counts = report
       ? `${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests + report.numTodoTests} skipped`
       : 'no report';
-    console.log(`node-compat: contract tests on Node ${version}: ${counts} (${(ms / 1000).toFixed(1)} s, exit ${code ?? signal})`);
+    console.log(
+      `node-compat: contract tests on Node ${version}: ${counts} (${(ms / 1000).toFixed(1)} s, exit ${code ?? signal})`,
+    );
 
     expect({ code, signal }, failures(report)).toEqual({ code: 0, signal: null });
     expect(report!.numFailedTests + report!.numFailedTestSuites, failures(report)).toBe(0);

@@ -22,7 +22,9 @@ const types = await typesTarballJs();
 console.log('Sizes: esbuild (minify, platform browser, format esm, splitting), gzip level 9; 1 kB = 1000 B.\n');
 console.log(table(metrics, budget, types.jsBytes));
 if (values.why) {
-  console.log(`\nToken entry chunk ${token.entry.file}, bytes per module (minified, before gzip):\n${breakdown(token.entry)}`);
+  console.log(
+    `\nToken entry chunk ${token.entry.file}, bytes per module (minified, before gzip):\n${breakdown(token.entry)}`,
+  );
   for (const chunk of aksk.others) console.log(`\nAK/SK chunk ${chunk.file}:\n${breakdown(chunk)}`);
 }
 const problems = overBudget(metrics, budget);

@@ -22,7 +22,9 @@ try {
     },
   }));
 } catch (error) {
-  console.error(`spec-gate: ${error.message}\nusage: spec-gate [--base FILE] [--head FILE] [--changesets DIR] [--json]`);
+  console.error(
+    `spec-gate: ${error.message}\nusage: spec-gate [--base FILE] [--head FILE] [--changesets DIR] [--json]`,
+  );
   process.exit(2);
 }
 if (values.help) {
@@ -38,7 +40,14 @@ try {
     head: resolve(values.head),
     changesets: resolve(values.changesets),
   });
-  if (values.json) console.log(JSON.stringify({ ok: result.ok, required: result.required, declared: result.declared, findings: result.findings }, null, 2));
+  if (values.json)
+    console.log(
+      JSON.stringify(
+        { ok: result.ok, required: result.required, declared: result.declared, findings: result.findings },
+        null,
+        2,
+      ),
+    );
   else (result.ok ? console.log : console.error)(result.report);
   process.exitCode = result.ok ? 0 : 1;
 } catch (error) {

@@ -44,7 +44,11 @@ export function attwProfile(manifest) {
 const IGNORED_RESOLUTIONS = { strict: [], node16: ['node10'], 'esm-only': ['node10', 'node16-cjs'] };
 
 export function declaresTypes(manifest) {
-  return manifest.types !== undefined || manifest.typings !== undefined || JSON.stringify(manifest.exports ?? {}).includes('"types"');
+  return (
+    manifest.types !== undefined ||
+    manifest.typings !== undefined ||
+    JSON.stringify(manifest.exports ?? {}).includes('"types"')
+  );
 }
 
 /**
@@ -66,7 +70,11 @@ export async function runAttw(tarball, profile, manifest) {
     '--no-definitely-typed',
   ];
   // attw exits 1 when it finds problems; its JSON report is on stdout either way.
-  const run = await promisify(execFile)(process.execPath, args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 32 << 20 }).then(
+  const run = await promisify(execFile)(process.execPath, args, {
+    encoding: 'utf8',
+    timeout: 60_000,
+    maxBuffer: 32 << 20,
+  }).then(
     ({ stdout, stderr }) => ({ status: 0, stdout, stderr }),
     (error) => ({ status: error.code ?? 1, stdout: error.stdout ?? '', stderr: error.stderr ?? String(error) }),
   );

@@ -42,7 +42,9 @@ export async function bundle(entryFile) {
       // Dynamically imported modules are entry points too in the metafile; only ours is the entry chunk.
       entry: meta.entryPoint === relative(PACKAGE_DIR, join(ENTRIES, entryFile)),
       ...sizeOf(file.contents),
-      inputs: Object.fromEntries(Object.entries(meta.inputs).map(([input, v]) => [input.replace(/^(\.\.\/)+/, ''), v.bytesInOutput])),
+      inputs: Object.fromEntries(
+        Object.entries(meta.inputs).map(([input, v]) => [input.replace(/^(\.\.\/)+/, ''), v.bytesInOutput]),
+      ),
       staticImports: meta.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path),
     };
   });
@@ -60,25 +62,28 @@ function loadedWith(bundled, start) {
   const visit = (chunk) => {
     if (!chunk || seen.has(chunk)) return;
     seen.add(chunk);
-    chunk.staticImports.forEach((k) => visit(byKey.get(k)));
+    for (const k of chunk.staticImports) visit(byKey.get(k));
   };
   visit(start);
   return seen;
 }
 
-const sum = (chunks) => [...chunks].reduce((t, c) => ({ min: t.min + c.min, gzip: t.gzip + c.gzip }), { min: 0, gzip: 0 });
+const sum = (chunks) =>
+  [...chunks].reduce((t, c) => ({ min: t.min + c.min, gzip: t.gzip + c.gzip }), { min: 0, gzip: 0 });
 const isSigner = (chunk) => Object.keys(chunk.inputs).some((i) => i.endsWith('/auth/signer.js'));
 
 /** Everything the table and the budget need, in one run. */
 export async function measureAll() {
   const [token, aksk, openapiFetch, runtimeBase, runtimeAll] = await Promise.all(
-    ['token.mjs', 'aksk.mjs', 'openapi-fetch.mjs', 'generated-runtime-base.mjs', 'generated-runtime-all.mjs'].map(bundle),
+    ['token.mjs', 'aksk.mjs', 'openapi-fetch.mjs', 'generated-runtime-base.mjs', 'generated-runtime-all.mjs'].map(
+      bundle,
+    ),
   );
   // Token auth: the entry chunk (and any chunk it imports statically), never the signer.
   const tokenPath = sum(loadedWith(token, token.entry));
   // AK/SK: that, plus the signer chunk the first request imports dynamically.
   const akskChunks = loadedWith(aksk, aksk.entry);
-  for (const signer of aksk.chunks.filter(isSigner)) loadedWith(aksk, signer).forEach((c) => akskChunks.add(c));
+  for (const signer of aksk.chunks.filter(isSigner)) for (const c of loadedWith(aksk, signer)) akskChunks.add(c);
   const akskPath = sum(akskChunks);
   const whole = (b) => sum(b.chunks);
   return {
@@ -110,7 +115,9 @@ export function overBudget(metrics, budget) {
     }
     for (const unit of ['min', 'gzip']) {
       if (limits[unit] !== undefined && measured[unit] > limits[unit]) {
-        problems.push(`${name}: ${unit} ${measured[unit]} B is over its budget of ${limits[unit]} B (+${measured[unit] - limits[unit]} B)`);
+        problems.push(
+          `${name}: ${unit} ${measured[unit]} B is over its budget of ${limits[unit]} B (+${measured[unit] - limits[unit]} B)`,
+        );
       }
     }
   }
@@ -122,9 +129,12 @@ export const withHeadroom = (bytes) => Math.ceil((bytes * 1.1) / 100) * 100;
 
 export function writeBudget(metrics, budget = readBudget()) {
   const limits = {};
-  for (const name of Object.keys(budget.limits)) limits[name] = { min: withHeadroom(metrics[name].min), gzip: withHeadroom(metrics[name].gzip) };
+  for (const name of Object.keys(budget.limits))
+    limits[name] = { min: withHeadroom(metrics[name].min), gzip: withHeadroom(metrics[name].gzip) };
   // One line per metric keeps budget changes readable in a diff.
-  const text = JSON.stringify({ ...budget, limits }, null, 2).replace(/\{\n\s+("min": \d+),\n\s+("gzip": \d+)\n\s+\}/g, '{ $1, $2 }').replace(/\{\n\s+("gzip": \d+)\n\s+\}/g, '{ $1 }');
+  const text = JSON.stringify({ ...budget, limits }, null, 2)
+    .replace(/\{\n\s+("min": \d+),\n\s+("gzip": \d+)\n\s+\}/g, '{ $1, $2 }')
+    .replace(/\{\n\s+("gzip": \d+)\n\s+\}/g, '{ $1 }');
   writeFileSync(BUDGET_FILE, `${text}\n`);
   return limits;
 }
@@ -147,8 +157,17 @@ export function table(metrics, budget, typesJsBytes) {
     const limit = budget.limits[key];
     const anchor = budget.anchors[key];
     const target = budget.targets[key];
-    const targetText = target ? `<= ${kB(target.gzip)} ${m.gzip <= target.gzip ? 'met' : `MISSED by ${kB(m.gzip - target.gzip)}`}` : '';
-    return [label, kB(m.min), kB(m.gzip), limit ? `${kB(limit.min)} / ${kB(limit.gzip)}` : '', anchor ? `${kB(anchor.min)} / ${kB(anchor.gzip)}` : '', targetText];
+    const targetText = target
+      ? `<= ${kB(target.gzip)} ${m.gzip <= target.gzip ? 'met' : `MISSED by ${kB(m.gzip - target.gzip)}`}`
+      : '';
+    return [
+      label,
+      kB(m.min),
+      kB(m.gzip),
+      limit ? `${kB(limit.min)} / ${kB(limit.gzip)}` : '',
+      anchor ? `${kB(anchor.min)} / ${kB(anchor.gzip)}` : '',
+      targetText,
+    ];
   });
   lines.push(['@hss-export/types JavaScript', `${typesJsBytes} B`, `${typesJsBytes} B`, '0 B', '', '0 B']);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));

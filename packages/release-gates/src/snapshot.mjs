@@ -18,8 +18,11 @@ export function copyRepo(into) {
   rmSync(join(into, '.changeset'), { recursive: true, force: true });
   cpSync(join(REPO, '.changeset'), join(into, '.changeset'), { recursive: true });
   for (const file of ['package.json', 'pnpm-workspace.yaml']) cpSync(join(REPO, file), join(into, file));
-  const here = new Set(readdirSync(join(REPO, 'packages')).filter((d) => existsSync(join(REPO, 'packages', d, 'package.json'))));
-  for (const dir of readdirSync(join(into, 'packages'))) if (!here.has(dir)) rmSync(join(into, 'packages', dir), { recursive: true, force: true });
+  const here = new Set(
+    readdirSync(join(REPO, 'packages')).filter((d) => existsSync(join(REPO, 'packages', d, 'package.json'))),
+  );
+  for (const dir of readdirSync(join(into, 'packages')))
+    if (!here.has(dir)) rmSync(join(into, 'packages', dir), { recursive: true, force: true });
   for (const dir of here) {
     mkdirSync(join(into, 'packages', dir), { recursive: true });
     cpSync(join(REPO, 'packages', dir, 'package.json'), join(into, 'packages', dir, 'package.json'));
@@ -53,7 +56,10 @@ function linkWorkspaceDependencies(root) {
 
 /** Adds a patch changeset for one package, so a snapshot can be cut even right after a release. */
 export function addProbeChangeset(root, packageName) {
-  writeFileSync(join(root, '.changeset', 'release-gates-snapshot-probe.md'), `---\n"${packageName}": patch\n---\n\nSnapshot rehearsal.\n`);
+  writeFileSync(
+    join(root, '.changeset', 'release-gates-snapshot-probe.md'),
+    `---\n"${packageName}": patch\n---\n\nSnapshot rehearsal.\n`,
+  );
 }
 
 /** Runs the repo's own changesets CLI; returns its exit status and output. */

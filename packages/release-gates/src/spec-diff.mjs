@@ -116,7 +116,15 @@ function operationsOf(spec) {
 class Findings {
   list = [];
   add(severity, kind, location, before, after, note) {
-    this.list.push({ source: 'classifier', severity, kind, location, before: show(before), after: show(after), ...(note ? { note } : {}) });
+    this.list.push({
+      source: 'classifier',
+      severity,
+      kind,
+      location,
+      before: show(before),
+      after: show(after),
+      ...(note ? { note } : {}),
+    });
   }
 }
 
@@ -147,18 +155,33 @@ function compareValueSet(out, dir, loc, name, kinds, b, h) {
   // kinds: [valueRemoved, valueAdded, setIntroduced, setDropped]
   if (!b && !h) return;
   if (!b) return out.add(dir === 'request' ? 'breaking' : 'patch', kinds[2], loc, `no ${name}`, `${name} ${show(h)}`);
-  if (!h) return out.add(dir === 'request' ? 'additive' : 'breaking', kinds[3], loc, `${name} ${show(b)}`, `no ${name}`);
+  if (!h)
+    return out.add(dir === 'request' ? 'additive' : 'breaking', kinds[3], loc, `${name} ${show(b)}`, `no ${name}`);
   const removed = b.filter((v) => !h.some((w) => isDeepStrictEqual(v, w)));
   const added = h.filter((v) => !b.some((w) => isDeepStrictEqual(v, w)));
   // Long lists (the region table) are summarised; the note names the values that changed.
   const list = (values) => (values.length > 8 ? `[${values.length} values]` : show(values));
   if (removed.length) {
-    out.add(dir === 'request' ? 'breaking' : 'patch', kinds[0], loc, `${name} ${list(b)}`, `${name} ${list(h)}`, `removed: ${removed.map(show).join(', ')}`);
+    out.add(
+      dir === 'request' ? 'breaking' : 'patch',
+      kinds[0],
+      loc,
+      `${name} ${list(b)}`,
+      `${name} ${list(h)}`,
+      `removed: ${removed.map(show).join(', ')}`,
+    );
   }
   if (added.length) {
     // A new value in a response can still break a caller's exhaustive switch; we grade it as
     // an addition (minor), which is what changesets and semver expect for new values.
-    out.add('additive', kinds[1], loc, `${name} ${list(b)}`, `${name} ${list(h)}`, `added: ${added.map(show).join(', ')}`);
+    out.add(
+      'additive',
+      kinds[1],
+      loc,
+      `${name} ${list(b)}`,
+      `${name} ${list(h)}`,
+      `added: ${added.map(show).join(', ')}`,
+    );
   }
 }
 
@@ -169,7 +192,13 @@ export function compareSchema(out, dir, loc, b, h) {
   if (!b || !h) {
     // A schema appearing constrains what was unconstrained, and vice versa.
     const severity = dir === 'request' ? (b ? 'additive' : 'breaking') : b ? 'breaking' : 'patch';
-    return out.add(severity, b ? 'schema-removed' : 'schema-added', loc, b ? 'schema' : 'no schema', h ? 'schema' : 'no schema');
+    return out.add(
+      severity,
+      b ? 'schema-removed' : 'schema-added',
+      loc,
+      b ? 'schema' : 'no schema',
+      h ? 'schema' : 'no schema',
+    );
   }
   if (b.$ref || h.$ref) {
     if (b.$ref !== h.$ref) out.add('breaking', 'type-changed', loc, b.$ref ?? b.type, h.$ref ?? h.type);
@@ -194,9 +223,23 @@ export function compareSchema(out, dir, loc, b, h) {
   }
   if (!!b.nullable !== !!h.nullable) {
     const widened = !!h.nullable;
-    out.add(widened ? g.widened : g.narrowed, widened ? 'nullable-added' : 'nullable-removed', loc, `nullable ${!!b.nullable}`, `nullable ${!!h.nullable}`);
+    out.add(
+      widened ? g.widened : g.narrowed,
+      widened ? 'nullable-added' : 'nullable-removed',
+      loc,
+      `nullable ${!!b.nullable}`,
+      `nullable ${!!h.nullable}`,
+    );
   }
-  compareValueSet(out, dir, loc, 'enum', ['enum-value-removed', 'enum-value-added', 'enum-added', 'enum-removed'], b.enum, h.enum);
+  compareValueSet(
+    out,
+    dir,
+    loc,
+    'enum',
+    ['enum-value-removed', 'enum-value-added', 'enum-added', 'enum-removed'],
+    b.enum,
+    h.enum,
+  );
   compareValueSet(
     out,
     dir,
@@ -216,25 +259,53 @@ export function compareSchema(out, dir, loc, b, h) {
     bEx: !!b.exclusiveMinimum,
     hEx: !!h.exclusiveMinimum,
   });
-  compareBound(out, dir, loc, 'maxLength', ['max-length-narrowed', 'max-length-widened'], b.maxLength, h.maxLength, { upper: true });
-  compareBound(out, dir, loc, 'minLength', ['min-length-raised', 'min-length-lowered'], b.minLength, h.minLength, { upper: false, implicit: 0 });
-  compareBound(out, dir, loc, 'maxItems', ['max-items-narrowed', 'max-items-widened'], b.maxItems, h.maxItems, { upper: true });
-  compareBound(out, dir, loc, 'minItems', ['min-items-raised', 'min-items-lowered'], b.minItems, h.minItems, { upper: false, implicit: 0 });
+  compareBound(out, dir, loc, 'maxLength', ['max-length-narrowed', 'max-length-widened'], b.maxLength, h.maxLength, {
+    upper: true,
+  });
+  compareBound(out, dir, loc, 'minLength', ['min-length-raised', 'min-length-lowered'], b.minLength, h.minLength, {
+    upper: false,
+    implicit: 0,
+  });
+  compareBound(out, dir, loc, 'maxItems', ['max-items-narrowed', 'max-items-widened'], b.maxItems, h.maxItems, {
+    upper: true,
+  });
+  compareBound(out, dir, loc, 'minItems', ['min-items-raised', 'min-items-lowered'], b.minItems, h.minItems, {
+    upper: false,
+    implicit: 0,
+  });
   if (!!b.uniqueItems !== !!h.uniqueItems) {
-    out.add(h.uniqueItems ? g.narrowed : g.widened, 'unique-items-changed', loc, `uniqueItems ${!!b.uniqueItems}`, `uniqueItems ${!!h.uniqueItems}`);
+    out.add(
+      h.uniqueItems ? g.narrowed : g.widened,
+      'unique-items-changed',
+      loc,
+      `uniqueItems ${!!b.uniqueItems}`,
+      `uniqueItems ${!!h.uniqueItems}`,
+    );
   }
   for (const key of ['pattern', 'multipleOf']) {
     if (b[key] === h[key]) continue;
     // Whether one regex (or divisor) accepts a superset of another is not decidable here,
     // so any change other than removing the constraint counts as a narrowing.
     const change = h[key] === undefined ? 'widened' : 'narrowed';
-    out.add(g[change], `${key === 'pattern' ? 'pattern' : 'multiple-of'}-changed`, loc, `${key} ${show(b[key])}`, `${key} ${show(h[key])}`);
+    out.add(
+      g[change],
+      `${key === 'pattern' ? 'pattern' : 'multiple-of'}-changed`,
+      loc,
+      `${key} ${show(b[key])}`,
+      `${key} ${show(h[key])}`,
+    );
   }
   if (dir === 'request' && !isDeepStrictEqual(b.default, h.default)) {
     // Callers who leave the value out get whatever the default says: changing it changes
     // their results without any change on their side. Adding or dropping one only documents.
     const changed = b.default !== undefined && h.default !== undefined;
-    out.add(changed ? 'breaking' : 'patch', 'default-changed', loc, `default ${show(b.default)}`, `default ${show(h.default)}`);
+    out.add(
+      changed ? 'breaking' : 'patch',
+      'default-changed',
+      loc,
+      `default ${show(b.default)}`,
+      `default ${show(h.default)}`,
+    );
   }
   if (b.items || h.items) compareSchema(out, dir, `${loc}[]`, b.items, h.items);
   if (b.type === 'object' || b.properties || h.properties) compareObject(out, dir, loc, b, h);
@@ -248,13 +319,23 @@ function compareObject(out, dir, loc, b, h) {
   const at = (name) => (loc.endsWith('body') ? `${loc} › ${name}` : `${loc}.${name}`);
   let removed = Object.keys(bp).filter((k) => !(k in hp));
   let added = Object.keys(hp).filter((k) => !(k in bp));
-  if (removed.length === 1 && added.length === 1 && isDeepStrictEqual(stripDocs(bp[removed[0]]), stripDocs(hp[added[0]]))) {
+  if (
+    removed.length === 1 &&
+    added.length === 1 &&
+    isDeepStrictEqual(stripDocs(bp[removed[0]]), stripDocs(hp[added[0]]))
+  ) {
     out.add('breaking', 'field-renamed', at(removed[0]), removed[0], added[0]);
     removed = [];
     added = [];
   }
   for (const name of removed) {
-    out.add('breaking', dir === 'request' ? 'request-field-removed' : 'response-field-removed', at(name), name, '(removed)');
+    out.add(
+      'breaking',
+      dir === 'request' ? 'request-field-removed' : 'response-field-removed',
+      at(name),
+      name,
+      '(removed)',
+    );
   }
   for (const name of added) {
     if (dir === 'response') out.add('additive', 'response-field-added', at(name), '(none)', name);
@@ -265,15 +346,32 @@ function compareObject(out, dir, loc, b, h) {
     if (bReq.has(name) !== hReq.has(name)) {
       const nowRequired = hReq.has(name);
       if (dir === 'request') {
-        out.add(nowRequired ? 'breaking' : 'additive', nowRequired ? 'field-became-required' : 'field-became-optional', at(name), nowRequired ? 'optional' : 'required', nowRequired ? 'required' : 'optional');
+        out.add(
+          nowRequired ? 'breaking' : 'additive',
+          nowRequired ? 'field-became-required' : 'field-became-optional',
+          at(name),
+          nowRequired ? 'optional' : 'required',
+          nowRequired ? 'required' : 'optional',
+        );
       } else {
-        out.add(nowRequired ? 'patch' : 'breaking', nowRequired ? 'response-field-became-required' : 'response-field-became-optional', at(name), nowRequired ? 'optional' : 'required', nowRequired ? 'required' : 'optional');
+        out.add(
+          nowRequired ? 'patch' : 'breaking',
+          nowRequired ? 'response-field-became-required' : 'response-field-became-optional',
+          at(name),
+          nowRequired ? 'optional' : 'required',
+          nowRequired ? 'required' : 'optional',
+        );
       }
     }
     compareSchema(out, dir, at(name), bp[name], hp[name]);
   }
   // `additionalProperties`: absent or true = open, false = closed, a schema = constrained.
-  const ap = (s) => (s.additionalProperties === undefined || s.additionalProperties === true ? 'open' : s.additionalProperties === false ? 'closed' : s.additionalProperties);
+  const ap = (s) =>
+    s.additionalProperties === undefined || s.additionalProperties === true
+      ? 'open'
+      : s.additionalProperties === false
+        ? 'closed'
+        : s.additionalProperties;
   const ba = ap(b);
   const ha = ap(h);
   if (typeof ba === 'object' && typeof ha === 'object') return compareSchema(out, dir, `${loc}{*}`, ba, ha);
@@ -284,7 +382,13 @@ function compareObject(out, dir, loc, b, h) {
   // In responses, extra keys don't break callers (the generated types only gain an index
   // signature), so loosening there is a patch rather than a break.
   const severity = dir === 'request' ? (tightened ? 'breaking' : 'additive') : 'patch';
-  out.add(severity, tightened ? 'additional-properties-tightened' : 'additional-properties-loosened', loc, label(ba), label(ha));
+  out.add(
+    severity,
+    tightened ? 'additional-properties-tightened' : 'additional-properties-loosened',
+    loc,
+    label(ba),
+    label(ha),
+  );
 }
 
 // --- operations -------------------------------------------------------------------------
@@ -304,7 +408,8 @@ function compareParams(out, op, b, h) {
       added.splice(added.indexOf(a[0]), 1);
     }
   }
-  for (const k of removed) out.add('breaking', 'parameter-removed', where(b.params.get(k)), b.params.get(k).name, '(removed)');
+  for (const k of removed)
+    out.add('breaking', 'parameter-removed', where(b.params.get(k)), b.params.get(k).name, '(removed)');
   for (const k of added) {
     const p = h.params.get(k);
     if (p.required) out.add('breaking', 'required-parameter-added', where(p), '(none)', `${p.name} (required)`);
@@ -313,7 +418,13 @@ function compareParams(out, op, b, h) {
   for (const k of [...b.params.keys()].filter((key) => h.params.has(key))) {
     const [bp, hp] = [b.params.get(k), h.params.get(k)];
     if (!!bp.required !== !!hp.required) {
-      out.add(hp.required ? 'breaking' : 'additive', hp.required ? 'parameter-became-required' : 'parameter-became-optional', where(bp), bp.required ? 'required' : 'optional', hp.required ? 'required' : 'optional');
+      out.add(
+        hp.required ? 'breaking' : 'additive',
+        hp.required ? 'parameter-became-required' : 'parameter-became-optional',
+        where(bp),
+        bp.required ? 'required' : 'optional',
+        hp.required ? 'required' : 'optional',
+      );
     }
     compareSchema(out, 'request', where(bp), bp.schema, hp.schema);
   }
@@ -322,10 +433,23 @@ function compareParams(out, op, b, h) {
 function compareRequestBody(out, op, b, h) {
   const loc = `${op} › request body`;
   if (!b && !h) return;
-  if (!b) return out.add(h.required ? 'breaking' : 'additive', 'request-body-added', loc, '(none)', h.required ? 'required body' : 'optional body');
+  if (!b)
+    return out.add(
+      h.required ? 'breaking' : 'additive',
+      'request-body-added',
+      loc,
+      '(none)',
+      h.required ? 'required body' : 'optional body',
+    );
   if (!h) return out.add('breaking', 'request-body-removed', loc, 'body', '(none)');
   if (!!b.required !== !!h.required) {
-    out.add(h.required ? 'breaking' : 'additive', h.required ? 'request-body-became-required' : 'request-body-became-optional', loc, `required ${!!b.required}`, `required ${!!h.required}`);
+    out.add(
+      h.required ? 'breaking' : 'additive',
+      h.required ? 'request-body-became-required' : 'request-body-became-optional',
+      loc,
+      `required ${!!b.required}`,
+      `required ${!!h.required}`,
+    );
   }
   compareContent(out, 'request', loc, b.content ?? {}, h.content ?? {});
 }
@@ -372,30 +496,49 @@ function compareOperations(out, base, head) {
       out.add('breaking', 'operation-moved', `operation ${b.operationId}`, b.label, h.label);
       movedTo.set(key, h);
     } else {
-      out.add('breaking', 'operation-removed', b.label, `${b.label} (${b.operationId ?? 'no operationId'})`, '(removed)');
+      out.add(
+        'breaking',
+        'operation-removed',
+        b.label,
+        `${b.label} (${b.operationId ?? 'no operationId'})`,
+        '(removed)',
+      );
     }
   }
   const movedKeys = new Set([...movedTo.values()].map((h) => h.key));
   for (const [key, h] of hOps) {
-    if (!bOps.has(key) && !movedKeys.has(key)) out.add('additive', 'operation-added', h.label, '(none)', `${h.label} (${h.operationId ?? 'no operationId'})`);
+    if (!bOps.has(key) && !movedKeys.has(key))
+      out.add('additive', 'operation-added', h.label, '(none)', `${h.label} (${h.operationId ?? 'no operationId'})`);
   }
   const pairs = [...bOps.entries()].map(([key, b]) => [b, hOps.get(key) ?? movedTo.get(key)]).filter(([, h]) => h);
   for (const [b, h] of pairs) {
     const op = h.label;
     if (b.operationId !== h.operationId) {
       // The generated client names its method after the operationId.
-      out.add('breaking', 'operation-renamed', op, `operationId ${show(b.operationId)}`, `operationId ${show(h.operationId)}`);
+      out.add(
+        'breaking',
+        'operation-renamed',
+        op,
+        `operationId ${show(b.operationId)}`,
+        `operationId ${show(h.operationId)}`,
+      );
     }
     if (!isDeepStrictEqual(b.tags, h.tags)) {
       // typescript-fetch names the API class after the first tag (ExportApi).
       out.add('breaking', 'operation-tags-changed', op, `tags ${show(b.tags)}`, `tags ${show(h.tags)}`);
     }
-    if (b.deprecated !== h.deprecated) out.add('patch', 'operation-deprecation-changed', op, `deprecated ${b.deprecated}`, `deprecated ${h.deprecated}`);
+    if (b.deprecated !== h.deprecated)
+      out.add('patch', 'operation-deprecation-changed', op, `deprecated ${b.deprecated}`, `deprecated ${h.deprecated}`);
     compareParams(out, op, b, h);
     compareRequestBody(out, op, b.requestBody, h.requestBody);
     compareResponses(out, op, b.responses, h.responses);
     if (b.ownSecurity || h.ownSecurity) {
-      compareSecurity(out, `${op} › security`, b.ownSecurity ?? base.security ?? [], h.ownSecurity ?? head.security ?? []);
+      compareSecurity(
+        out,
+        `${op} › security`,
+        b.ownSecurity ?? base.security ?? [],
+        h.ownSecurity ?? head.security ?? [],
+      );
     }
   }
 }
@@ -412,8 +555,22 @@ function compareServers(out, base, head) {
       const loc = `servers › ${url} › variable ${name}`;
       // Server variables are chosen by the caller (the client's `region` option), so they
       // behave like request values: a value removed breaks whoever used it.
-      compareValueSet(out, 'request', loc, 'enum', ['server-variable-value-removed', 'server-variable-value-added', 'server-variable-enum-added', 'server-variable-enum-removed'], bv[name]?.enum, hv[name]?.enum);
-      if (bv[name]?.default !== hv[name]?.default) out.add('patch', 'server-variable-default-changed', loc, bv[name]?.default, hv[name]?.default);
+      compareValueSet(
+        out,
+        'request',
+        loc,
+        'enum',
+        [
+          'server-variable-value-removed',
+          'server-variable-value-added',
+          'server-variable-enum-added',
+          'server-variable-enum-removed',
+        ],
+        bv[name]?.enum,
+        hv[name]?.enum,
+      );
+      if (bv[name]?.default !== hv[name]?.default)
+        out.add('patch', 'server-variable-default-changed', loc, bv[name]?.default, hv[name]?.default);
     }
   }
 }
@@ -423,7 +580,8 @@ function compareSecuritySchemes(out, base, head) {
   const h = head.components?.securitySchemes ?? {};
   for (const name of Object.keys(b).filter((n) => n in h)) {
     const [bs, hs] = [stripDocs(b[name]), stripDocs(h[name])];
-    if (!isDeepStrictEqual(bs, hs)) out.add('breaking', 'security-scheme-changed', `components › securitySchemes › ${name}`, bs, hs);
+    if (!isDeepStrictEqual(bs, hs))
+      out.add('breaking', 'security-scheme-changed', `components › securitySchemes › ${name}`, bs, hs);
   }
 }
 
@@ -444,7 +602,15 @@ function compareModels(out, base, head) {
     removed = removed.filter((n) => n !== name);
     added = added.filter((n) => n !== twin);
   }
-  for (const name of removed) out.add('breaking', 'model-removed', 'components › schemas', name, '(removed)', 'the exported TypeScript type is gone');
+  for (const name of removed)
+    out.add(
+      'breaking',
+      'model-removed',
+      'components › schemas',
+      name,
+      '(removed)',
+      'the exported TypeScript type is gone',
+    );
   for (const name of added) out.add('additive', 'model-added', 'components › schemas', '(none)', name);
 }
 
@@ -475,7 +641,10 @@ async function libraryFindings(baseSpec, headSpec) {
   };
   const toFinding = (d, severity) => {
     const where = d.sourceSpecEntityDetails[0]?.location ?? d.destinationSpecEntityDetails[0]?.location ?? '';
-    const [before, after] = describe[d.code] ?? [d.action === 'add' ? '(none)' : d.entity, d.action === 'add' ? d.entity : '(removed)'];
+    const [before, after] = describe[d.code] ?? [
+      d.action === 'add' ? '(none)' : d.entity,
+      d.action === 'add' ? d.entity : '(removed)',
+    ];
     return { source: 'openapi-diff', severity, kind: d.code, location: libraryLocation(where), before, after };
   };
   return [
@@ -495,7 +664,8 @@ function libraryLocation(where) {
   const op = method ? `${method.toUpperCase()} ${path}` : path;
   if (rest.startsWith('requestBody')) return `${op} › request body`;
   const status = /^responses\.([^.]+)/.exec(rest);
-  if (status) return `${op} › ${status[1]} response${rest.includes('.content.') ? ' body' : rest.includes('.headers.') ? ` header ${rest.split('.headers.')[1]}` : ''}`;
+  if (status)
+    return `${op} › ${status[1]} response${rest.includes('.content.') ? ' body' : rest.includes('.headers.') ? ` header ${rest.split('.headers.')[1]}` : ''}`;
   return rest ? `${op} › ${rest}` : op;
 }
 
@@ -535,7 +705,8 @@ export async function diffSpecs(baseSpec, headSpec) {
 function firstDifferences(a, b, path = '#', acc = []) {
   if (acc.length >= 5 || isDeepStrictEqual(a, b)) return acc;
   if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) firstDifferences(a[k], b[k], `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, acc);
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)]))
+      firstDifferences(a[k], b[k], `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, acc);
   } else acc.push(path);
   return acc;
 }

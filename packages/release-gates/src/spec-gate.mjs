@@ -44,7 +44,10 @@ export async function runSpecGate({ base, head, changesets, cwd = process.cwd() 
     declared.bump === 'none'
       ? `the pending changesets in ${rel(changesets)} declare no release for ${names}`
       : `the pending changesets declare ${declared.bump} for ${names} (${[...new Set(declared.from.filter((r) => r.type === declared.bump).map((r) => r.file))].join(', ')})`;
-  if (!diff.identical) lines.push(`  The spec changes need ${diff.required === 'none' ? 'no release' : `a ${diff.required} changeset`}; ${declaredText}.`);
+  if (!diff.identical)
+    lines.push(
+      `  The spec changes need ${diff.required === 'none' ? 'no release' : `a ${diff.required} changeset`}; ${declaredText}.`,
+    );
   for (const severity of [...SEVERITIES].reverse()) {
     const group = diff.findings.filter((f) => f.severity === severity);
     if (!group.length) continue;

@@ -14,7 +14,8 @@ const FIXTURES = ['missing-entry', 'types-masquerade-as-cjs'];
 let tmp;
 const checked = new Map();
 
-const packedManifest = (tarball) => JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+const packedManifest = (tarball) =>
+  JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
 
 function fixtureTarball(name) {
   const dir = join(tmp, `fixture-${name}`);
@@ -39,7 +40,7 @@ beforeAll(async () => {
     ...FIXTURES.map((name) => [`fixture:${name}`, fixtureTarball(name)]),
   ];
   const results = await Promise.all(jobs.map(([, tarball]) => check(tarball)));
-  jobs.forEach(([name], i) => checked.set(name, results[i]));
+  for (const [i, [name]] of jobs.entries()) checked.set(name, results[i]);
 });
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -53,7 +54,10 @@ describe('the published packages', () => {
   it('are all devDependencies of this package, so turbo builds them before they are packed here', () => {
     const own = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8'));
     const missing = names.filter((name) => own.devDependencies?.[name] !== 'workspace:*');
-    expect(missing, `add to packages/release-gates/package.json devDependencies: ${missing.map((n) => `"${n}": "workspace:*"`).join(', ')}`).toEqual([]);
+    expect(
+      missing,
+      `add to packages/release-gates/package.json devDependencies: ${missing.map((n) => `"${n}": "workspace:*"`).join(', ')}`,
+    ).toEqual([]);
   });
 
   it.each(names)('%s: publint has nothing to say (suggestions included)', (name) => {
@@ -83,7 +87,10 @@ describe('the checks fail on broken packages', () => {
       expect.stringContaining('FILE_DOES_NOT_EXIST: pkg.exports["."].default is ./dist/index.js'),
     ]);
     // attw on its own passes this package ("does not contain types", exit 0).
-    expect(attw).toEqual({ ok: false, problems: ['attw: the package declares types but the tarball contains no type declarations'] });
+    expect(attw).toEqual({
+      ok: false,
+      problems: ['attw: the package declares types but the tarball contains no type declarations'],
+    });
   });
 
   it('ESM JavaScript with declarations TypeScript reads as CommonJS', () => {

@@ -31,7 +31,9 @@ describe('the repo', () => {
 
 describe('record-released-spec', () => {
   const dirs = [];
-  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
 
   it('copies the spec byte for byte and says whether the baseline changed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hss-record-spec-'));

@@ -25,8 +25,12 @@ describe('bundle sizes', () => {
 
   it('fails when a bundle grows past its budget', () => {
     const tight = { ...budget, limits: { 'token-entry': { gzip: measured.metrics['token-entry'].gzip - 1 } } };
-    expect(overBudget(measured.metrics, tight)).toEqual([expect.stringMatching(/^token-entry: gzip \d+ B is over its budget of \d+ B \(\+1 B\)$/)]);
-    expect(overBudget(measured.metrics, { ...budget, limits: { 'no-such-bundle': { gzip: 1 } } })).toEqual([expect.stringContaining('not measured')]);
+    expect(overBudget(measured.metrics, tight)).toEqual([
+      expect.stringMatching(/^token-entry: gzip \d+ B is over its budget of \d+ B \(\+1 B\)$/),
+    ]);
+    expect(overBudget(measured.metrics, { ...budget, limits: { 'no-such-bundle': { gzip: 1 } } })).toEqual([
+      expect.stringContaining('not measured'),
+    ]);
   });
 
   it('headroom is ~10 %, rounded up to 100 B', () => {
@@ -39,14 +43,20 @@ describe('code splitting', () => {
   it('the token path does not carry the AK/SK signer: it is a chunk of its own', () => {
     const entryInputs = Object.keys(measured.token.entry.inputs);
     expect(entryInputs.some((i) => i.endsWith('/auth/signer.js'))).toBe(false);
-    const signerChunks = measured.aksk.others.filter((c) => Object.keys(c.inputs).some((i) => i.endsWith('/auth/signer.js')));
+    const signerChunks = measured.aksk.others.filter((c) =>
+      Object.keys(c.inputs).some((i) => i.endsWith('/auth/signer.js')),
+    );
     expect(signerChunks).toHaveLength(1);
     // ...which the AK/SK path loads on top of the token path.
     expect(measured.metrics['signing-added'].min).toBeGreaterThanOrEqual(signerChunks[0].min);
   });
 
   it('the comparison bundles are measured in the same run', () => {
-    for (const key of ['openapi-fetch-createClient', 'generated-runtime-BaseAPI+Configuration', 'generated-runtime-all']) {
+    for (const key of [
+      'openapi-fetch-createClient',
+      'generated-runtime-BaseAPI+Configuration',
+      'generated-runtime-all',
+    ]) {
       expect(measured.metrics[key].gzip).toBeGreaterThan(500);
     }
     expect(table(measured.metrics, budget, types.jsBytes)).toContain('openapi-fetch createClient');

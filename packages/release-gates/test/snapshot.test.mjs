@@ -65,7 +65,10 @@ describe('what stops a snapshot', () => {
     const copy = join(tmp, 'pre-mode');
     copyRepo(copy);
     addProbeChangeset(copy, '@hss-export/client');
-    writeFileSync(join(copy, '.changeset', 'pre.json'), JSON.stringify({ mode: 'pre', tag: 'beta', initialVersions: {}, changesets: [] }));
+    writeFileSync(
+      join(copy, '.changeset', 'pre.json'),
+      JSON.stringify({ mode: 'pre', tag: 'beta', initialVersions: {}, changesets: [] }),
+    );
     const result = versionSnapshot(copy, TAG);
     expect(result.status).not.toBe(0);
     expect(result.output).toContain('Snapshot release is not allowed in pre mode');

@@ -17,11 +17,22 @@ const results = new Map();
 const gate = (name, changesets = 'changesets') => {
   const key = `${name}/${changesets}`;
   if (!results.has(key)) {
-    results.set(key, runSpecGate({ base: join(fixtures, name, 'base.yaml'), head: join(fixtures, name, 'head.yaml'), changesets: join(fixtures, name, changesets) }));
+    results.set(
+      key,
+      runSpecGate({
+        base: join(fixtures, name, 'base.yaml'),
+        head: join(fixtures, name, 'head.yaml'),
+        changesets: join(fixtures, name, changesets),
+      }),
+    );
   }
   return results.get(key);
 };
-const kinds = (result, source) => result.findings.filter((f) => f.source === source && f.severity !== 'info').map((f) => f.kind).sort();
+const kinds = (result, source) =>
+  result.findings
+    .filter((f) => f.source === source && f.severity !== 'info')
+    .map((f) => f.kind)
+    .sort();
 
 // Every breaking case declares minor (what the repo's changesets declare today) and must fail.
 // `library` is what openapi-diff reports on its own: an empty list marks a class it cannot see.
@@ -31,13 +42,21 @@ const breaking = [
   { name: 'renamed-parameter', kinds: ['parameter-renamed'], library: [] },
   { name: 'removed-response-field', kinds: ['response-field-removed'], library: ['response.body.scope.add'] },
   { name: 'new-required-parameter', kinds: ['required-parameter-added'], library: [] },
-  { name: 'new-required-body-field', kinds: ['required-field-added'], library: ['request.body.scope.add', 'request.body.scope.remove'] },
+  {
+    name: 'new-required-body-field',
+    kinds: ['required-field-added'],
+    library: ['request.body.scope.add', 'request.body.scope.remove'],
+  },
   { name: 'narrowed-max-length', kinds: ['max-length-narrowed'], library: ['request.body.scope.remove'] },
   { name: 'narrowed-maximum', kinds: ['maximum-narrowed'], library: [] },
   { name: 'raised-minimum', kinds: ['minimum-raised'], library: ['request.body.scope.remove'] },
   { name: 'enum-value-removed', kinds: ['enum-value-removed'], library: [] },
   { name: 'changed-type', kinds: ['type-changed'], library: ['request.body.scope.add', 'request.body.scope.remove'] },
-  { name: 'additional-properties-tightened', kinds: ['additional-properties-tightened'], library: ['request.body.scope.remove'] },
+  {
+    name: 'additional-properties-tightened',
+    kinds: ['additional-properties-tightened'],
+    library: ['request.body.scope.remove'],
+  },
   { name: 'renamed-operation', kinds: ['operation-renamed'], library: [] },
   { name: 'renamed-model', kinds: ['model-renamed'], library: [] },
 ];
@@ -52,7 +71,9 @@ describe('breaking changes without a major changeset fail', () => {
     expect(kinds(result, 'openapi-diff')).toEqual(library);
     // The message lists each breaking change with its kind, location and before → after.
     for (const f of result.findings.filter((x) => x.severity === 'breaking')) {
-      expect(result.report).toContain(`${f.kind}${f.source === 'openapi-diff' ? ' [openapi-diff]' : ''} at ${f.location}: ${f.before} → ${f.after}`);
+      expect(result.report).toContain(
+        `${f.kind}${f.source === 'openapi-diff' ? ' [openapi-diff]' : ''} at ${f.location}: ${f.before} → ${f.after}`,
+      );
     }
     expect(result.report).toMatch(/^spec-gate: FAIL/);
     expect(result.report).toContain('Breaking changes (need a major changeset)');
@@ -88,13 +109,22 @@ describe('additions need at least a minor changeset', () => {
   });
 
   it('and passes with a minor one', async () => {
-    expect(await gate('additive-optional-field', 'changesets-minor')).toMatchObject({ ok: true, required: 'minor', declared: 'minor' });
+    expect(await gate('additive-optional-field', 'changesets-minor')).toMatchObject({
+      ok: true,
+      required: 'minor',
+      declared: 'minor',
+    });
   });
 
   it('new operation, new enum value, widened constraint and new optional parameter are all additions', async () => {
     const patch = await gate('additive-mixed', 'changesets-patch');
     expect(patch).toMatchObject({ ok: false, required: 'minor' });
-    expect(kinds(patch, 'classifier')).toEqual(['enum-value-added', 'max-length-widened', 'operation-added', 'optional-parameter-added']);
+    expect(kinds(patch, 'classifier')).toEqual([
+      'enum-value-added',
+      'max-length-widened',
+      'operation-added',
+      'optional-parameter-added',
+    ]);
     expect(patch.findings.every((f) => f.severity !== 'breaking')).toBe(true);
     expect(await gate('additive-mixed', 'changesets-minor')).toMatchObject({ ok: true, required: 'minor' });
   });
@@ -121,23 +151,39 @@ describe('what passes', () => {
 
 describe('response direction', () => {
   const grade = (b, h) => {
-    const out = { list: [], add(severity, kind) { this.list.push({ severity, kind }); } };
+    const out = {
+      list: [],
+      add(severity, kind) {
+        this.list.push({ severity, kind });
+      },
+    };
     compareSchema(out, 'response', 'r', b, h);
     return out.list;
   };
   it('a longer string or a new enum value in a response is not a narrowing', () => {
-    expect(grade({ type: 'string', maxLength: 64 }, { type: 'string', maxLength: 128 })).toEqual([{ severity: 'breaking', kind: 'max-length-widened' }]);
-    expect(grade({ type: 'string', maxLength: 64 }, { type: 'string', maxLength: 32 })).toEqual([{ severity: 'patch', kind: 'max-length-narrowed' }]);
-    expect(grade({ type: 'string', enum: ['a'] }, { type: 'string', enum: ['a', 'b'] })).toEqual([{ severity: 'additive', kind: 'enum-value-added' }]);
-    expect(grade({ type: 'object', required: ['a'], properties: { a: { type: 'string' } } }, { type: 'object', properties: { a: { type: 'string' } } })).toEqual([
-      { severity: 'breaking', kind: 'response-field-became-optional' },
+    expect(grade({ type: 'string', maxLength: 64 }, { type: 'string', maxLength: 128 })).toEqual([
+      { severity: 'breaking', kind: 'max-length-widened' },
     ]);
+    expect(grade({ type: 'string', maxLength: 64 }, { type: 'string', maxLength: 32 })).toEqual([
+      { severity: 'patch', kind: 'max-length-narrowed' },
+    ]);
+    expect(grade({ type: 'string', enum: ['a'] }, { type: 'string', enum: ['a', 'b'] })).toEqual([
+      { severity: 'additive', kind: 'enum-value-added' },
+    ]);
+    expect(
+      grade(
+        { type: 'object', required: ['a'], properties: { a: { type: 'string' } } },
+        { type: 'object', properties: { a: { type: 'string' } } },
+      ),
+    ).toEqual([{ severity: 'breaking', kind: 'response-field-became-optional' }]);
   });
 });
 
 describe('reading changesets', () => {
   const dirs = [];
-  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
   const folder = (files) => {
     const dir = mkdtempSync(join(tmpdir(), 'hss-changesets-'));
     dirs.push(dir);
@@ -164,16 +210,42 @@ describe('reading changesets', () => {
 describe('the command line', () => {
   it('exits 1 with the list of breaking changes', () => {
     const dir = join(fixtures, 'enum-value-removed');
-    const run = spawnSync(process.execPath, [bin, '--base', join(dir, 'base.yaml'), '--head', join(dir, 'head.yaml'), '--changesets', join(dir, 'changesets')], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [
+        bin,
+        '--base',
+        join(dir, 'base.yaml'),
+        '--head',
+        join(dir, 'head.yaml'),
+        '--changesets',
+        join(dir, 'changesets'),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('spec-gate: FAIL');
-    expect(run.stderr).toContain('enum-value-removed at POST /v5/{project_id}/container/export-task › request body › status');
+    expect(run.stderr).toContain(
+      'enum-value-removed at POST /v5/{project_id}/container/export-task › request body › status',
+    );
     expect(run.stderr).toContain('pnpm changeset');
   });
 
   it('exits 0 when the changesets cover the change, and 2 on a bad argument', () => {
     const dir = join(fixtures, 'additive-optional-field');
-    const ok = spawnSync(process.execPath, [bin, '--base', join(dir, 'base.yaml'), '--head', join(dir, 'head.yaml'), '--changesets', join(dir, 'changesets-minor')], { encoding: 'utf8' });
+    const ok = spawnSync(
+      process.execPath,
+      [
+        bin,
+        '--base',
+        join(dir, 'base.yaml'),
+        '--head',
+        join(dir, 'head.yaml'),
+        '--changesets',
+        join(dir, 'changesets-minor'),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain('spec-gate: PASS');
     expect(spawnSync(process.execPath, [bin, '--nope'], { encoding: 'utf8' }).status).toBe(2);
@@ -189,7 +261,10 @@ describe('safety net', () => {
     const result = await diffSpecs(base, head);
     expect(result.required).toBe('patch');
     expect(result.findings).toEqual([
-      expect.objectContaining({ kind: 'unclassified-change', location: '#/paths/~1v5~1{project_id}~1container~1export-task/post/parameters/1/explode' }),
+      expect.objectContaining({
+        kind: 'unclassified-change',
+        location: '#/paths/~1v5~1{project_id}~1container~1export-task/post/parameters/1/explode',
+      }),
     ]);
   });
 });

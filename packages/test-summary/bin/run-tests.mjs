@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm test`: runs every package's tests through turbo, then prints one plain line
+// `pnpm test`: lints the TypeScript (Biome) and runs every package's tests through turbo, then prints one plain line
 // `N passed, N failed` summed over the packages, which is what CI reads. Extra arguments
 // go to turbo (e.g. `pnpm test --filter @hss-export/client`).
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,7 @@ for (const file of summaries) rmSync(file, { force: true });
 
 const run = spawnSync(
   'pnpm',
-  ['exec', 'turbo', 'run', 'test', '--log-prefix=none', '--output-logs=new-only', ...process.argv.slice(2)],
+  ['exec', 'turbo', 'run', 'lint', 'test', '--log-prefix=none', '--output-logs=new-only', ...process.argv.slice(2)],
   { cwd: root, stdio: 'inherit', env: { TURBO_TELEMETRY_DISABLED: '1', ...process.env } },
 );
 
@@ -27,5 +27,7 @@ for (const file of summaries) {
 }
 const failedRun = run.status !== 0 && total.failed === 0 ? 1 : 0;
 if (failedRun) console.error('A build, typecheck or test task failed before its tests could report (see above).');
-console.log(`${total.passed} passed, ${total.failed + failedRun} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+console.log(
+  `${total.passed} passed, ${total.failed + failedRun} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`,
+);
 process.exit(run.status ?? 1);

@@ -31,7 +31,14 @@ function recordingFetch(log, extraHeaders = {}) {
 
 function client(endpoint, log, { credentials = { token: 'browser-test-token' }, extraHeaders } = {}) {
   // env: {} so nothing is read from a global `process` a bundler might have shimmed.
-  return createHssClient({ endpoint, projectId: PROJECT_ID, credentials, env: {}, maxRetries: 0, fetch: recordingFetch(log, extraHeaders) });
+  return createHssClient({
+    endpoint,
+    projectId: PROJECT_ID,
+    credentials,
+    env: {},
+    maxRetries: 0,
+    fetch: recordingFetch(log, extraHeaders),
+  });
 }
 
 function describeError(error) {

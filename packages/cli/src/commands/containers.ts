@@ -67,13 +67,20 @@ export function buildRequest(values: Values): ContainerExportRequest {
   if (values['cluster-container'] !== undefined) body.cluster_container = values['cluster-container'];
   if (values.risky !== undefined) body.risky = values.risky;
 
-  const after = values['created-after'] === undefined ? undefined : parseIsoDate('--created-after', values['created-after']);
-  const before = values['created-before'] === undefined ? undefined : parseIsoDate('--created-before', values['created-before']);
+  const after =
+    values['created-after'] === undefined ? undefined : parseIsoDate('--created-after', values['created-after']);
+  const before =
+    values['created-before'] === undefined ? undefined : parseIsoDate('--created-before', values['created-before']);
   if (after !== undefined && before !== undefined && after > before) {
-    throw new UsageError(`--created-after (${values['created-after']}) is later than --created-before (${values['created-before']})`);
+    throw new UsageError(
+      `--created-after (${values['created-after']}) is later than --created-before (${values['created-before']})`,
+    );
   }
   if (after !== undefined || before !== undefined) {
-    body.create_time = { ...(after === undefined ? {} : { start_time: after }), ...(before === undefined ? {} : { end_time: before }) };
+    body.create_time = {
+      ...(after === undefined ? {} : { start_time: after }),
+      ...(before === undefined ? {} : { end_time: before }),
+    };
   }
   return body as unknown as ContainerExportRequest;
 }
@@ -82,10 +89,14 @@ export async function containers(ctx: Context, args: readonly string[]): Promise
   const { values } = parseCommand(args, CONTAINERS_OPTIONS, []);
   ctx.state.resumeArgs = connectionArgs(values);
   const request = buildRequest(values);
-  const exportSize = values['export-size'] === undefined ? undefined : parseWholeNumber('--export-size', values['export-size']);
+  const exportSize =
+    values['export-size'] === undefined ? undefined : parseWholeNumber('--export-size', values['export-size']);
   const wait = values.wait !== false;
   const timeoutMs = parseDuration('--timeout', values.timeout ?? DEFAULT_TIMEOUT);
-  const pollIntervalMs = parseDuration('--poll-interval', values['poll-interval'] ?? (values.mock ? MOCK_POLL_INTERVAL : DEFAULT_POLL_INTERVAL));
+  const pollIntervalMs = parseDuration(
+    '--poll-interval',
+    values['poll-interval'] ?? (values.mock ? MOCK_POLL_INTERVAL : DEFAULT_POLL_INTERVAL),
+  );
   const force = values.force === true;
 
   let destination: string | undefined;
@@ -94,7 +105,8 @@ export async function containers(ctx: Context, args: readonly string[]): Promise
     ctx.state.out = destination;
   } else {
     for (const flag of ['out', 'force', 'timeout', 'poll-interval'] as const) {
-      if (values[flag] !== undefined) throw new UsageError(`--${flag} has no effect with --no-wait, which stops after creating the task`);
+      if (values[flag] !== undefined)
+        throw new UsageError(`--${flag} has no effect with --no-wait, which stops after creating the task`);
     }
   }
 
@@ -104,7 +116,11 @@ export async function containers(ctx: Context, args: readonly string[]): Promise
   ctx.progress.note(
     `Creating a container export task (${request.export_headers.length} columns) in project ${client.projectId} at ${client.endpoint}`,
   );
-  const { task_id: taskId } = await client.createContainerExportTask(request, { exportSize, enterpriseProjectId, signal: ctx.signal });
+  const { task_id: taskId } = await client.createContainerExportTask(request, {
+    exportSize,
+    enterpriseProjectId,
+    signal: ctx.signal,
+  });
   ctx.state.taskId = taskId;
   ctx.progress.note(`Created export task ${taskId}`);
 

@@ -24,7 +24,12 @@ export async function download(ctx: Context, args: readonly string[]): Promise<s
   if (values.out === undefined && !safe) {
     throw new UsageError(`pass --out: the file id ${JSON.stringify(fileId)} cannot be used in a file name`);
   }
-  const destination = await resolveDestination(values.out, ctx.io.cwd, force, safe ? `hss-containers-${fileId}.zip` : 'hss-containers.zip');
+  const destination = await resolveDestination(
+    values.out,
+    ctx.io.cwd,
+    force,
+    safe ? `hss-containers-${fileId}.zip` : 'hss-containers.zip',
+  );
   ctx.state.out = destination;
 
   const { client, enterpriseProjectId } = await connect(values, ctx);

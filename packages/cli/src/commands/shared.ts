@@ -72,5 +72,6 @@ export function savedLine(path: string, bytes: number): string {
 
 /** Said once more at the end, so nobody mistakes the mock's example file for real data. */
 export function mockReminder(ctx: Context): void {
-  if (ctx.state.mock) ctx.err.line('This ran against the Prism mock: the file holds the spec\'s example data, not your containers.');
+  if (ctx.state.mock)
+    ctx.err.line("This ran against the Prism mock: the file holds the spec's example data, not your containers.");
 }

@@ -1,6 +1,14 @@
 // hss-export status <taskId> [--wait]: one look at a task, or wait for it (to resume a run).
 import { ExportFailedError } from '@hss-export/client';
-import { CONNECTION_OPTIONS, OUTPUT_OPTIONS, WAIT_OPTIONS, connectionArgs, parseCommand, parseDuration, requirePositional } from '../args.js';
+import {
+  CONNECTION_OPTIONS,
+  OUTPUT_OPTIONS,
+  WAIT_OPTIONS,
+  connectionArgs,
+  parseCommand,
+  parseDuration,
+  requirePositional,
+} from '../args.js';
 import { connect } from '../connect.js';
 import type { Context } from '../context.js';
 import { UsageError, commandLine } from '../errors.js';
@@ -25,7 +33,10 @@ export async function status(ctx: Context, args: readonly string[]): Promise<str
     }
   }
   const timeoutMs = parseDuration('--timeout', values.timeout ?? DEFAULT_TIMEOUT);
-  const pollIntervalMs = parseDuration('--poll-interval', values['poll-interval'] ?? (values.mock ? MOCK_POLL_INTERVAL : DEFAULT_POLL_INTERVAL));
+  const pollIntervalMs = parseDuration(
+    '--poll-interval',
+    values['poll-interval'] ?? (values.mock ? MOCK_POLL_INTERVAL : DEFAULT_POLL_INTERVAL),
+  );
 
   const { client, enterpriseProjectId } = await connect(values, ctx);
   ctx.state.phase = 'wait';
@@ -47,7 +58,9 @@ export async function status(ctx: Context, args: readonly string[]): Promise<str
   if (state.fileId) lines.push(`file_id:     ${state.fileId}`);
   if (state.fileName) lines.push(`file_name:   ${state.fileName}`);
   if (state.status === 'success' && state.fileId) {
-    ctx.err.line(`Download it with: ${commandLine(['download', state.fileId, '--out', '<path>', ...state.resumeArgs])}`);
+    ctx.err.line(
+      `Download it with: ${commandLine(['download', state.fileId, '--out', '<path>', ...state.resumeArgs])}`,
+    );
   } else if (state.status === 'running') {
     ctx.err.line(`Wait for it with: ${commandLine(['status', taskId, '--wait', ...state.resumeArgs])}`);
   }

@@ -11,7 +11,16 @@ describe('hss-export containers against Prism', () => {
   it('creates the task, waits, downloads the zip and says where it is', async () => {
     const dir = tempDir();
     const out = join(dir, 'containers.zip');
-    const r = await runCli(['containers', ...prism(), '--out', out, '--column', 'container_name', '--column', 'risky=Security Risk']);
+    const r = await runCli([
+      'containers',
+      ...prism(),
+      '--out',
+      out,
+      '--column',
+      'container_name',
+      '--column',
+      'risky=Security Risk',
+    ]);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`Saved ${out} (22 B)\n`);
@@ -55,7 +64,7 @@ describe('hss-export containers against Prism', () => {
 
   it('--out naming a folder puts the default name inside it, creating missing folders', async () => {
     const dir = tempDir();
-    const r = await runCli(['containers', ...prism(), '--out', join(dir, 'new', 'deeper') + '/', '--json']);
+    const r = await runCli(['containers', ...prism(), '--out', `${join(dir, 'new', 'deeper')}/`, '--json']);
     expect(r.code).toBe(0);
     expect(jsonOf(r).path).toMatch(new RegExp(`^${join(dir, 'new', 'deeper')}/hss-containers-\\d{8}T\\d{6}Z\\.zip$`));
   });
@@ -81,7 +90,14 @@ describe('hss-export containers against Prism', () => {
   it('--no-wait --json: task id, nothing else known yet', async () => {
     const r = await runCli(['containers', ...prism().slice(0, 2), '--no-wait', '--json']);
     expect(r.code).toBe(0);
-    expect(jsonOf(r)).toMatchObject({ task_id: 'test', status: null, file_id: null, path: null, bytes: null, error: null });
+    expect(jsonOf(r)).toMatchObject({
+      task_id: 'test',
+      status: null,
+      file_id: null,
+      path: null,
+      bytes: null,
+      error: null,
+    });
   });
 
   it('works with a token (HSS_EXPORT_TOKEN) instead of AK/SK', async () => {
@@ -98,10 +114,18 @@ describe('hss-export containers against Prism', () => {
     // No credentials, region or project at all: the mock needs none.
     const r = await runCli(['containers', '--mock', '--json', '--out', join(dir, 'demo.zip')], { env: {} });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/Using the Prism mock at http:\/\/127\.0\.0\.1:\d+ — no Huawei Cloud account or network needed\./);
+    expect(r.stderr).toMatch(
+      /Using the Prism mock at http:\/\/127\.0\.0\.1:\d+ — no Huawei Cloud account or network needed\./,
+    );
     expect(r.stderr).toContain('in project mock-project');
     expect(r.stderr).toContain('This ran against the Prism mock');
-    expect(jsonOf(r)).toMatchObject({ mock: true, task_id: 'test', status: 'success', path: join(dir, 'demo.zip'), bytes: 22 });
+    expect(jsonOf(r)).toMatchObject({
+      mock: true,
+      task_id: 'test',
+      status: 'success',
+      path: join(dir, 'demo.zip'),
+      bytes: 22,
+    });
     expect([...readFileSync(join(dir, 'demo.zip')).subarray(0, 4)]).toEqual(ZIP_EMPTY_SIGNATURE);
     const url = /Using the Prism mock at (\S+)/.exec(r.stderr)![1]!;
     await expect(fetch(`${url}/__ready`)).rejects.toThrow(); // stopped

@@ -24,9 +24,22 @@ async function waitFor(check: () => boolean, timeoutMs = 10_000) {
 
 describe('interruption', () => {
   it('Ctrl-C during the download: exit 130, "interrupted" with the task id, no file, no .part', async () => {
-    const server = await scripted({ [CREATE]: [created('task-int')], [TASK]: [succeeded('task-int', 'file-int')], [DOWNLOAD]: [drip] });
+    const server = await scripted({
+      [CREATE]: [created('task-int')],
+      [TASK]: [succeeded('task-int', 'file-int')],
+      [DOWNLOAD]: [drip],
+    });
     const dir = tempDir();
-    const cli = startCli(['containers', '--endpoint', server.url, '--poll-interval', '20ms', '--out', join(dir, 'out.zip'), '--json']);
+    const cli = startCli([
+      'containers',
+      '--endpoint',
+      server.url,
+      '--poll-interval',
+      '20ms',
+      '--out',
+      join(dir, 'out.zip'),
+      '--json',
+    ]);
     // The temporary file exists: the download is under way.
     await waitFor(() => entries(dir).some((name) => name.endsWith('.part')));
     cli.child.kill('SIGINT');
@@ -34,7 +47,12 @@ describe('interruption', () => {
     expect(r.code).toBe(130);
     expect(r.stderr).toContain('hss-export: interrupted (SIGINT); the partial download was removed');
     expect(r.stderr).toContain('hss-export download file-int --out');
-    expect(jsonOf(r)).toMatchObject({ task_id: 'task-int', file_id: 'file-int', path: null, error: { exit_code: 130, type: 'Interrupted' } });
+    expect(jsonOf(r)).toMatchObject({
+      task_id: 'task-int',
+      file_id: 'file-int',
+      path: null,
+      error: { exit_code: 130, type: 'Interrupted' },
+    });
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(entries(dir)).toEqual([]);
   });
@@ -42,20 +60,38 @@ describe('interruption', () => {
   it('Ctrl-C while waiting: exit 130 and how to resume the task', async () => {
     const server = await scripted({ [CREATE]: [created('task-w')], [TASK]: [running('task-w')] });
     const dir = tempDir();
-    const cli = startCli(['containers', '--endpoint', server.url, '--poll-interval', '50ms', '--out', join(dir, 'out.zip')]);
+    const cli = startCli([
+      'containers',
+      '--endpoint',
+      server.url,
+      '--poll-interval',
+      '50ms',
+      '--out',
+      join(dir, 'out.zip'),
+    ]);
     await cli.stderrMatches(/Waiting for export task task-w/);
     cli.child.kill('SIGINT');
     const r = await cli.result;
     expect(r.code).toBe(130);
     expect(r.stderr).toContain('hss-export: interrupted (SIGINT)');
-    expect(r.stderr).toContain('Export task task-w keeps running on the server. Resume with: hss-export status task-w --wait');
+    expect(r.stderr).toContain(
+      'Export task task-w keeps running on the server. Resume with: hss-export status task-w --wait',
+    );
     expect(entries(dir)).toEqual([]);
   });
 
   it('SIGTERM during the download: exit 143, no file, no .part', async () => {
     const server = await scripted({ [CREATE]: [created()], [TASK]: [succeeded()], [DOWNLOAD]: [drip] });
     const dir = tempDir();
-    const cli = startCli(['containers', '--endpoint', server.url, '--poll-interval', '20ms', '--out', join(dir, 'out.zip')]);
+    const cli = startCli([
+      'containers',
+      '--endpoint',
+      server.url,
+      '--poll-interval',
+      '20ms',
+      '--out',
+      join(dir, 'out.zip'),
+    ]);
     await waitFor(() => entries(dir).some((name) => name.endsWith('.part')));
     cli.child.kill('SIGTERM');
     const r = await cli.result;

@@ -2,7 +2,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { apiError, EMPTY_ZIP, DOWNLOAD, running, succeeded, TASK, zipFile, type Step } from '../support/scripted-server.js';
+import {
+  apiError,
+  EMPTY_ZIP,
+  DOWNLOAD,
+  running,
+  succeeded,
+  TASK,
+  zipFile,
+  type Step,
+} from '../support/scripted-server.js';
 import { entries, jsonOf, RESULT_KEYS, runCli, scripted, tempDir } from '../support/run-cli.js';
 
 const prism = () => ['--endpoint', inject('prismUrl')];
@@ -22,12 +31,27 @@ describe('hss-export status', () => {
     expect(r.code).toBe(0);
     const result = jsonOf(r);
     expect(Object.keys(result).sort()).toEqual(RESULT_KEYS);
-    expect(result).toMatchObject({ task_id: 'test', status: 'success', file_id: '6f1c2a3b-export-file', path: null, error: null });
+    expect(result).toMatchObject({
+      task_id: 'test',
+      status: 'success',
+      file_id: '6f1c2a3b-export-file',
+      path: null,
+      error: null,
+    });
   });
 
   it('--wait polls until the task is done', async () => {
     const server = await scripted({ [TASK]: [running(), running(), succeeded()] });
-    const r = await runCli(['status', 'task-1', '--endpoint', server.url, '--wait', '--poll-interval', '20ms', '--json']);
+    const r = await runCli([
+      'status',
+      'task-1',
+      '--endpoint',
+      server.url,
+      '--wait',
+      '--poll-interval',
+      '20ms',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     expect(jsonOf(r)).toMatchObject({ task_id: 'task-1', status: 'success', file_id: 'file-1' });
     expect(server.to(TASK)).toHaveLength(3);
@@ -76,7 +100,13 @@ describe('hss-export download', () => {
     const out = join(dir, 'f.zip');
     const r = await runCli(['download', '6f1c2a3b-export-file', ...prism(), '--out', out, '--json']);
     expect(r.code).toBe(0);
-    expect(jsonOf(r)).toMatchObject({ file_id: '6f1c2a3b-export-file', path: out, bytes: 22, task_id: null, error: null });
+    expect(jsonOf(r)).toMatchObject({
+      file_id: '6f1c2a3b-export-file',
+      path: out,
+      bytes: 22,
+      task_id: null,
+      error: null,
+    });
     expect(readFileSync(out)).toEqual(EMPTY_ZIP);
   });
 
@@ -100,7 +130,11 @@ describe('hss-export download', () => {
   });
 
   it('a body that is not a zip: exit 6, nothing written', async () => {
-    const notZip: Step = { status: 200, body: '{"error_code":"HSS.0001"}', headers: { 'Content-Type': 'application/octet-stream' } };
+    const notZip: Step = {
+      status: 200,
+      body: '{"error_code":"HSS.0001"}',
+      headers: { 'Content-Type': 'application/octet-stream' },
+    };
     const server = await scripted({ [DOWNLOAD]: [notZip] });
     const dir = tempDir();
     const r = await runCli(['download', 'file-1', '--endpoint', server.url, '--out', join(dir, 'f.zip')]);

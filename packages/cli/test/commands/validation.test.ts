@@ -3,7 +3,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportColumnKeys } from '@hss-export/client';
-import { CREATE, created, DOWNLOAD, succeeded, TASK, zipFile, type ScriptedServer } from '../support/scripted-server.js';
+import {
+  CREATE,
+  created,
+  DOWNLOAD,
+  succeeded,
+  TASK,
+  zipFile,
+  type ScriptedServer,
+} from '../support/scripted-server.js';
 import { entries, jsonOf, runCli, scripted, STDIN_TOKEN, tempDir } from '../support/run-cli.js';
 
 async function server(): Promise<ScriptedServer> {
@@ -16,7 +24,9 @@ function containers(s: ScriptedServer, dir: string, ...args: string[]) {
 
 function expectUsage(r: { code: number | null; stderr: string; stdout: string }, message: string | RegExp) {
   expect(r.code).toBe(2);
-  expect(r.stderr).toMatch(typeof message === 'string' ? new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : message);
+  expect(r.stderr).toMatch(
+    typeof message === 'string' ? new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : message,
+  );
   expect(r.stderr).not.toMatch(/\n\s+at /);
 }
 
@@ -34,7 +44,10 @@ describe('usage and validation errors (exit 2, nothing sent)', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'x.zip'), 'precious');
     const r = await containers(s, dir, '--out', 'x.zip');
-    expectUsage(r, `${join(dir, 'x.zip')} already exists; pass --force to replace it, or choose another --out. Nothing was sent.`);
+    expectUsage(
+      r,
+      `${join(dir, 'x.zip')} already exists; pass --force to replace it, or choose another --out. Nothing was sent.`,
+    );
     expect(s.received).toHaveLength(0);
     expect(readFileSync(join(dir, 'x.zip'), 'utf8')).toBe('precious');
   });
@@ -42,7 +55,10 @@ describe('usage and validation errors (exit 2, nothing sent)', () => {
   it.each([
     [['--created-after', 'last tuesday'], '--created-after must be an ISO 8601 date'],
     [['--created-before', '2026-02-30'], 'there is no such date or time'],
-    [['--created-after', '2026-02-01', '--created-before', '2026-01-01'], '--created-after (2026-02-01) is later than --created-before (2026-01-01)'],
+    [
+      ['--created-after', '2026-02-01', '--created-before', '2026-01-01'],
+      '--created-after (2026-02-01) is later than --created-before (2026-01-01)',
+    ],
     [['--timeout', 'forever'], '--timeout must be a duration such as 90s'],
     [['--export-size', 'lots'], '--export-size must be a whole number'],
     [['--bogus'], 'unknown option --bogus'],
@@ -61,11 +77,26 @@ describe('usage and validation errors (exit 2, nothing sent)', () => {
 
   it('the spec rules, checked by the client before sending: every problem listed, named by its flag', async () => {
     const s = await server();
-    const r = await containers(s, tempDir(), '--export-size', '100001', '--status', 'running', '--cluster-type', 'k8s', '--container-name', '');
+    const r = await containers(
+      s,
+      tempDir(),
+      '--export-size',
+      '100001',
+      '--status',
+      'running',
+      '--cluster-type',
+      'k8s',
+      '--container-name',
+      '',
+    );
     expectUsage(r, 'hss-export: invalid request, nothing was sent:');
     expect(r.stderr).toContain('  - --export-size must be at most 100000 (got 100001)');
-    expect(r.stderr).toContain('  - --status must be one of Running, Waiting, Terminated, Isolated, Paused (got "running")');
-    expect(r.stderr).toContain('  - --cluster-type must be one of cce, ali, tencent, azure, aws, self_built_hw, self_built_idc (got "k8s")');
+    expect(r.stderr).toContain(
+      '  - --status must be one of Running, Waiting, Terminated, Isolated, Paused (got "running")',
+    );
+    expect(r.stderr).toContain(
+      '  - --cluster-type must be one of cce, ali, tencent, azure, aws, self_built_hw, self_built_idc (got "k8s")',
+    );
     expect(r.stderr).toContain('  - --container-name must have at least 1 character (got 0)');
     expect(s.received).toHaveLength(0);
   });
@@ -81,7 +112,10 @@ describe('usage and validation errors (exit 2, nothing sent)', () => {
     const s = await server();
     const r = await containers(s, tempDir(), '--column', 'nope', '--json');
     expect(r.code).toBe(2);
-    expect(jsonOf(r)).toMatchObject({ task_id: null, error: { exit_code: 2, type: 'UsageError', message: expect.stringContaining('unknown column key "nope"') } });
+    expect(jsonOf(r)).toMatchObject({
+      task_id: null,
+      error: { exit_code: 2, type: 'UsageError', message: expect.stringContaining('unknown column key "nope"') },
+    });
   });
 
   it('no credentials: names the variables to set', async () => {
@@ -102,8 +136,10 @@ describe('usage and validation errors (exit 2, nothing sent)', () => {
     expectUsage(r, 'no project ID: pass --project-id or set HUAWEICLOUD_SDK_PROJECT_ID');
   });
 
-  it('an unknown region lists the known ones (the client\'s ConfigError)', async () => {
-    const r = await runCli(['containers', '--region', 'mars-1', '--project-id', 'p'], { env: { HSS_EXPORT_TOKEN: 'x'.repeat(20) } });
+  it("an unknown region lists the known ones (the client's ConfigError)", async () => {
+    const r = await runCli(['containers', '--region', 'mars-1', '--project-id', 'p'], {
+      env: { HSS_EXPORT_TOKEN: 'x'.repeat(20) },
+    });
     expectUsage(r, /unknown region "mars-1"; HSS is offered in: .*ap-southeast-1/);
   });
 
@@ -117,9 +153,23 @@ describe('--token-stdin', () => {
   it('sends the piped token as X-Auth-Token, ignoring the environment', async () => {
     const s = await server();
     const dir = tempDir();
-    const r = await runCli(['containers', '--endpoint', s.url, '--project-id', 'p', '--token-stdin', '--poll-interval', '20ms', '--out', join(dir, 'a.zip')], {
-      input: `${STDIN_TOKEN}\n`,
-    });
+    const r = await runCli(
+      [
+        'containers',
+        '--endpoint',
+        s.url,
+        '--project-id',
+        'p',
+        '--token-stdin',
+        '--poll-interval',
+        '20ms',
+        '--out',
+        join(dir, 'a.zip'),
+      ],
+      {
+        input: `${STDIN_TOKEN}\n`,
+      },
+    );
     expect(r.code).toBe(0);
     expect(s.received.map((q) => q.headers['x-auth-token'])).toEqual([STDIN_TOKEN, STDIN_TOKEN, STDIN_TOKEN]);
     expect(s.received.every((q) => q.headers.authorization === undefined)).toBe(true);

@@ -86,8 +86,16 @@ export function startCli(args: string[], options: RunOptions = {}): RunningCli {
       new Promise<void>((resolve, reject) => {
         if (pattern.test(stderr)) return resolve();
         const timer = setTimeout(() => reject(new Error(`stderr never matched ${pattern}:\n${stderr}`)), timeoutMs);
-        watchers.push({ pattern, resolve: () => (clearTimeout(timer), resolve()) });
-        void result.then(() => setTimeout(() => reject(new Error(`exited before stderr matched ${pattern}:\n${stderr}`)), 10));
+        watchers.push({
+          pattern,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+        void result.then(() =>
+          setTimeout(() => reject(new Error(`exited before stderr matched ${pattern}:\n${stderr}`)), 10),
+        );
       }),
   };
 }
@@ -129,9 +137,11 @@ export async function scripted(routes: Record<string, Step[]>): Promise<Scripted
 /** --json output: exactly one JSON object on stdout, nothing else. */
 export function jsonOf(result: CliResult): Record<string, unknown> {
   const lines = result.stdout.split('\n').filter((l) => l.trim() !== '');
-  if (lines.length !== 1) throw new Error(`expected one line of JSON on stdout, got ${lines.length}:\n${result.stdout}`);
+  if (lines.length !== 1)
+    throw new Error(`expected one line of JSON on stdout, got ${lines.length}:\n${result.stdout}`);
   const value: unknown = JSON.parse(lines[0]!);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`not a JSON object: ${lines[0]}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`not a JSON object: ${lines[0]}`);
   return value as Record<string, unknown>;
 }
 

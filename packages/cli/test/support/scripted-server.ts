@@ -31,18 +31,37 @@ export const DOWNLOAD = '/download/[^/]+$';
 /** The smallest valid zip archive: an empty one (end-of-central-directory record only). */
 export const EMPTY_ZIP = Buffer.concat([Buffer.from('PK\x05\x06', 'latin1'), Buffer.alloc(18)]);
 
-export const created = (taskId = 'task-1'): Step => ({ status: 200, body: { task_id: taskId }, headers: { 'X-Request-Id': 'req-create' } });
-export const running = (taskId = 'task-1'): Step => ({ status: 200, body: { task_id: taskId, task_status: 'running' } });
+export const created = (taskId = 'task-1'): Step => ({
+  status: 200,
+  body: { task_id: taskId },
+  headers: { 'X-Request-Id': 'req-create' },
+});
+export const running = (taskId = 'task-1'): Step => ({
+  status: 200,
+  body: { task_id: taskId, task_status: 'running' },
+});
 export const succeeded = (taskId = 'task-1', fileId = 'file-1'): Step => ({
   status: 200,
-  body: { task_id: taskId, task_name: 'container_export_task', task_status: 'success', file_id: fileId, file_name: 'hss-container-export.zip' },
+  body: {
+    task_id: taskId,
+    task_name: 'container_export_task',
+    task_status: 'success',
+    file_id: fileId,
+    file_name: 'hss-container-export.zip',
+  },
 });
 export const zipFile = (bytes: Buffer = EMPTY_ZIP): Step => ({
   status: 200,
   body: bytes,
   headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) },
 });
-export const apiError = (status: number, code: string, msg: string, requestId = `req-${status}`, headers: Record<string, string> = {}): Step => ({
+export const apiError = (
+  status: number,
+  code: string,
+  msg: string,
+  requestId = `req-${status}`,
+  headers: Record<string, string> = {},
+): Step => ({
   status,
   body: { error_code: code, error_msg: msg },
   headers: { 'X-Request-Id': requestId, ...headers },
@@ -56,7 +75,12 @@ export async function startScriptedServer(routes: Record<string, Step[]>): Promi
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const record = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
+      const record = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      };
       received.push(record);
       const path = record.url.split('?')[0]!;
       const route = Object.keys(routes).find((r) => new RegExp(r).test(path));

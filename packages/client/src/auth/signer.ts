@@ -29,7 +29,7 @@ const sha256 = async (data: string | Uint8Array): Promise<string> => {
 
 // encodeURIComponent also leaves !'()* alone, which RFC 3986 (and the gateway) treats as reserved.
 const encode = (s: string): string =>
-  encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -46,13 +46,13 @@ export function canonicalUri(pathname: string): string {
   } catch {}
   const uri = path.split('/').map(encode).join('/');
   // The gateway always signs a trailing '/', whether or not the real request has one.
-  return uri.endsWith('/') ? uri : uri + '/';
+  return uri.endsWith('/') ? uri : `${uri}/`;
 }
 
 export function canonicalQueryString(url: URL): string {
   return [...url.searchParams]
     .sort(([n1, v1], [n2, v2]) => cmp(n1, n2) || cmp(v1, v2))
-    .map(([n, v]) => encode(n) + '=' + encode(v))
+    .map(([n, v]) => `${encode(n)}=${encode(v)}`)
     .join('&');
 }
 
@@ -113,7 +113,7 @@ export async function signedHeaders(
   if (credentials.securityToken) added['X-Security-Token'] = credentials.securityToken;
   // Host is signed but not returned: fetch forbids setting it and derives the same value from the URL
   // (URL.host already omits a default port).
-  added['Authorization'] = await authorization(
+  added.Authorization = await authorization(
     { ...request, url, headers: { ...request.headers, host: url.host, ...added } },
     credentials,
   );

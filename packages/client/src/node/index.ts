@@ -4,9 +4,17 @@ import { resolve } from 'node:path';
 import type { CallOptions, HssClient } from '../client.js';
 import { DownloadError, writeStreamToFile, type WriteFileOptions, type WrittenFile } from './write-file-atomic.js';
 
-export { DownloadError, writeStreamToFile, type DownloadErrorCode, type WriteFileOptions, type WrittenFile } from './write-file-atomic.js';
+export {
+  DownloadError,
+  writeStreamToFile,
+  type DownloadErrorCode,
+  type WriteFileOptions,
+  type WrittenFile,
+} from './write-file-atomic.js';
 
-export interface DownloadToFileOptions extends CallOptions, Pick<WriteFileOptions, 'overwrite' | 'onProgress' | 'mode'> {}
+export interface DownloadToFileOptions
+  extends CallOptions,
+    Pick<WriteFileOptions, 'overwrite' | 'onProgress' | 'mode'> {}
 
 /**
  * Streams an exported file to `destination` in constant memory. The file appears there

@@ -125,9 +125,14 @@ export async function writeStreamToFile(
         // The connection broke mid-body (undici says only "terminated"): name what happened.
         const of = expectedBytes === undefined ? '' : ` of ${expectedBytes}`;
         const why = error instanceof Error ? error.message : String(error);
-        throw new DownloadError('TRUNCATED', `Download of ${target} broke off after ${bytes}${of} bytes: ${why}`, target, {
-          cause: error,
-        });
+        throw new DownloadError(
+          'TRUNCATED',
+          `Download of ${target} broke off after ${bytes}${of} bytes: ${why}`,
+          target,
+          {
+            cause: error,
+          },
+        );
       }
       const { done, value } = chunk;
       throwIfAborted(signal);
@@ -211,7 +216,7 @@ async function checkDestination(target: string, dir: string, overwrite: boolean)
     throw writeFailed(target, 'check the destination directory', error);
   }
 
-  let existing;
+  let existing: Awaited<ReturnType<typeof lstat>>;
   try {
     // lstat: a dangling symlink still occupies the name.
     existing = await lstat(target);

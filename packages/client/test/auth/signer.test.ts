@@ -59,7 +59,7 @@ describe('published test vectors (hss-api.md §5.2)', () => {
       { now: new Date(Date.UTC(2020, 5, 8, 2, 39, 0)) },
     );
     expect(added['X-Sdk-Date']).toBe('20200608T023900Z');
-    expect(added['Authorization']).toBe(
+    expect(added.Authorization).toBe(
       'SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=host;x-sdk-date, Signature=cfb4171acec81de07d50e53d57eb77edd537414d66ddb1d7d780f128e12cd842',
     );
   });
@@ -167,15 +167,16 @@ describe('body hashing', () => {
 // ---- property tests ----
 
 const EXCLUDED = new Set(['x-sdk-date', 'x-sdk-content-sha256', 'authorization']);
-const headerName = fc
-  .stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,14}$/)
-  .filter((n) => !EXCLUDED.has(n.toLowerCase()));
+const headerName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,14}$/).filter((n) => !EXCLUDED.has(n.toLowerCase()));
 const headerValue = fc.string({ unit: 'grapheme-ascii', maxLength: 20 });
 // '/' is left out: an encoded slash counts as a separator (see canonicalUri), so it would not be a change.
 const segment = fc
   .string({ unit: 'grapheme', minLength: 1, maxLength: 8 })
   .filter((s) => s !== '.' && s !== '..' && !s.includes('/'));
-const queryPair = fc.tuple(fc.string({ unit: 'grapheme', maxLength: 6 }), fc.string({ unit: 'grapheme', maxLength: 6 }));
+const queryPair = fc.tuple(
+  fc.string({ unit: 'grapheme', maxLength: 6 }),
+  fc.string({ unit: 'grapheme', maxLength: 6 }),
+);
 const sdkDate = fc
   .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true })
   .map(formatSdkDate);
@@ -193,7 +194,7 @@ type Base = typeof base extends fc.Arbitrary<infer T> ? T : never;
 
 const buildUrl = (segments: string[], query: [string, string][]): URL => {
   const url = new URL('https://example.huaweicloud.com');
-  url.pathname = '/' + segments.map(encodeURIComponent).join('/');
+  url.pathname = `/${segments.map(encodeURIComponent).join('/')}`;
   for (const [n, v] of query) url.searchParams.append(n, v);
   return url;
 };
@@ -378,7 +379,7 @@ describe('signedHeaders()', () => {
     expect(added['X-Project-Id']).toBe('p1');
     expect(added['X-Security-Token']).toBe('tok');
     expect(Object.keys(added).some((k) => k.toLowerCase() === 'host')).toBe(false);
-    const auth = added['Authorization'] ?? '';
+    const auth = added.Authorization ?? '';
     expect(auth.startsWith('SDK-HMAC-SHA256 Access=TMPAK, ')).toBe(true);
     expect(signedHeadersOf(auth)).toBe('content-type;host;x-project-id;x-sdk-date;x-security-token');
   });
@@ -396,7 +397,7 @@ describe('signedHeaders()', () => {
   it('omits X-Project-Id and X-Security-Token when not given', async () => {
     const added = await signedHeaders({ method: 'GET', url: 'https://h.example/x', headers: {} }, CREDS, { now });
     expect(Object.keys(added).sort()).toEqual(['Authorization', 'X-Sdk-Date']);
-    expect(signedHeadersOf(added['Authorization'] ?? '')).toBe('host;x-sdk-date');
+    expect(signedHeadersOf(added.Authorization ?? '')).toBe('host;x-sdk-date');
   });
 
   it('is deterministic for a fixed now and depends on now', async () => {
@@ -404,7 +405,7 @@ describe('signedHeaders()', () => {
     const b = await signedHeaders(request, temporary, { now: new Date(now), projectId: 'p1' });
     const later = await signedHeaders(request, temporary, { now: new Date(now.getTime() + 1000), projectId: 'p1' });
     expect(b).toEqual(a);
-    expect(later['Authorization']).not.toBe(a['Authorization']);
+    expect(later.Authorization).not.toBe(a.Authorization);
   });
 
   it('defaults now to the current time', async () => {
@@ -425,8 +426,8 @@ describe('signedHeaders()', () => {
     const added = await signedHeaders({ method: 'GET', url, headers: {} }, CREDS, { now });
     const withHost = (h: string): Promise<string> =>
       authorization({ method: 'GET', url, headers: { Host: h, 'X-Sdk-Date': added['X-Sdk-Date'] ?? '' } }, CREDS);
-    expect(added['Authorization']).toBe(await withHost(host));
-    expect(added['Authorization']).not.toBe(await withHost(wrong));
+    expect(added.Authorization).toBe(await withHost(host));
+    expect(added.Authorization).not.toBe(await withHost(wrong));
   });
 
   it('overrides a stale Host, X-Sdk-Date or Authorization passed in the request headers', async () => {

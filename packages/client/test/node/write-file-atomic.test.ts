@@ -178,7 +178,10 @@ describe('writeStreamToFile', () => {
     const progress: number[] = [];
     const { stream, length } = await contentLength('/one-file-zip');
 
-    const result = await writeStreamToFile(stream, dest, { expectedBytes: length, onProgress: (n) => progress.push(n) });
+    const result = await writeStreamToFile(stream, dest, {
+      expectedBytes: length,
+      onProgress: (n) => progress.push(n),
+    });
 
     expect(result).toEqual({ path: dest, bytes: ONE_FILE_ZIP.length });
     expect(await readFile(dest)).toEqual(ONE_FILE_ZIP);

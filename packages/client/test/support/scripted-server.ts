@@ -34,7 +34,12 @@ export async function startScriptedServer(routes: Record<string, Step[]>): Promi
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const record = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
+      const record = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      };
       received.push(record);
       const path = record.url.split('?')[0]!;
       const route = Object.keys(routes).find((r) => new RegExp(r).test(path));
@@ -49,7 +54,8 @@ export async function startScriptedServer(routes: Record<string, Step[]>): Promi
       if (typeof step === 'function') return step(res, record);
       if ('reset' in step) return void req.socket.destroy();
       const send = () => {
-        const text = typeof step.body === 'string' ? step.body : step.body === undefined ? '' : JSON.stringify(step.body);
+        const text =
+          typeof step.body === 'string' ? step.body : step.body === undefined ? '' : JSON.stringify(step.body);
         res.writeHead(step.status, { 'Content-Type': 'application/json', ...step.headers }).end(text);
       };
       if (step.delayMs) setTimeout(send, step.delayMs);
