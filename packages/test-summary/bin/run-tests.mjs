@@ -15,7 +15,17 @@ for (const file of summaries) rmSync(file, { force: true });
 
 const run = spawnSync(
   'pnpm',
-  ['exec', 'turbo', 'run', 'lint', 'test', '--continue', '--log-prefix=none', '--output-logs=new-only', ...process.argv.slice(2)],
+  [
+    'exec',
+    'turbo',
+    'run',
+    'lint',
+    'test',
+    '--continue',
+    '--log-prefix=none',
+    '--output-logs=new-only',
+    ...process.argv.slice(2),
+  ],
   { cwd: root, stdio: 'inherit', env: { TURBO_TELEMETRY_DISABLED: '1', ...process.env } },
 );
 
