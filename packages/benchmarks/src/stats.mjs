@@ -93,6 +93,9 @@ export function timeCommand(command, args, { cwd, env, allowFailure = false, inp
   });
 }
 
-export const fmtMs = (ms) =>
-  ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(1)} µs`;
+export const fmtMs = (ms) => {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 1) return `${ms.toFixed(ms >= 10 ? 1 : 2)} ms`;
+  return `${(ms * 1000).toFixed(1)} µs`;
+};
 export const fmtMB = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
