@@ -2,7 +2,7 @@
 // and clean in these, never in the working tree, and the proposed changes in proposals/
 // are measured by applying them to a clone.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -17,6 +17,22 @@ export const PROPOSALS_DIR = resolve(here, '../proposals');
 /** The environment every timed command gets: no telemetry pings, no colour codes to parse. */
 export function benchEnv(extra = {}) {
   return { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...extra };
+}
+
+// Clones not yet removed. A signal ends the process without running `finally` blocks, so
+// these are removed synchronously on the way out instead.
+const live = new Set();
+let hooked = false;
+function removeOnExit(dir) {
+  live.add(dir);
+  if (hooked) return;
+  hooked = true;
+  process.once('exit', () => {
+    for (const d of live) rmSync(d, { recursive: true, force: true });
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, () => process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 }[signal] ?? 0)));
+  }
 }
 
 export async function listProposals() {
@@ -40,7 +56,11 @@ export async function proposalPath(name) {
 export async function createScratch({ source = REPO_ROOT, patches = [], label = 'clone' } = {}) {
   const parent = await mkdtemp(join(tmpdir(), `hss-bench-${label}-`));
   const root = join(parent, 'repo');
-  const remove = () => rm(parent, { recursive: true, force: true });
+  removeOnExit(parent);
+  const remove = async () => {
+    await rm(parent, { recursive: true, force: true });
+    live.delete(parent);
+  };
   try {
     await exec('git', ['clone', '--quiet', '--no-hardlinks', source, root]);
     const commit = (await exec('git', ['rev-parse', '--short', 'HEAD'], { cwd: root })).stdout.trim();

@@ -13,3 +13,7 @@ export interface RunningPrism {
   stop(): Promise<void>;
 }
 export declare function startPrism(options?: StartPrismOptions): Promise<RunningPrism>;
+/** A vitest globalSetup that starts one Prism and provides its URL as `prismUrl`. */
+export declare function prismGlobalSetup(project: {
+  provide(key: 'prismUrl', value: string): void;
+}): Promise<() => Promise<void>>;

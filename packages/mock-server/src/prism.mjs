@@ -114,3 +114,14 @@ export async function startPrism(options = {}) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * A vitest globalSetup: one Prism for the whole run, its URL provided as `prismUrl`.
+ * Vitest calls the returned teardown also when tests fail or the run is interrupted; the
+ * leash stops Prism even if the test process is killed outright.
+ */
+export async function prismGlobalSetup(project) {
+  const prism = await startPrism();
+  project.provide('prismUrl', prism.url);
+  return () => prism.stop();
+}

@@ -1,16 +1,8 @@
-import type { TestProject } from 'vitest/node';
-import { startPrism } from '@hss-export/mock-server';
+// One Prism for the suite (see prismGlobalSetup); tests read its URL with inject('prismUrl').
+export { prismGlobalSetup as default } from '@hss-export/mock-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     prismUrl: string;
   }
-}
-
-// One Prism for the suite. Vitest calls the teardown also when tests fail; the
-// mock-server's leash stops Prism even if this process is killed outright.
-export default async function setup(project: TestProject) {
-  const prism = await startPrism();
-  project.provide('prismUrl', prism.url);
-  return () => prism.stop();
 }
