@@ -6,31 +6,13 @@
 import fc from 'fast-check';
 // Not exported by @hss-export/client: vitest compiles the generated TypeScript directly.
 import { operations } from '../../client/src/generated/spec-rules.js';
+// The rule shapes are the client validator's own, so both read the generated rules alike.
+import type { Rule, Schema } from '../../client/src/validation.js';
 
 export type OperationId = keyof typeof operations;
 export type Location = 'path' | 'query' | 'header';
 
-export interface Schema {
-  readonly type?: 'string' | 'integer' | 'boolean' | 'array' | 'object';
-  readonly format?: string;
-  readonly required?: readonly string[];
-  readonly properties?: { readonly [name: string]: Schema };
-  readonly additionalProperties?: boolean | Schema;
-  readonly items?: Schema;
-  readonly minItems?: number;
-  readonly maxItems?: number;
-  readonly minLength?: number;
-  readonly maxLength?: number;
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly enum?: readonly unknown[];
-  readonly columnKeys?: readonly string[];
-}
-
-interface Rule {
-  readonly required: boolean;
-  readonly schema: Schema;
-}
+export type { Schema };
 
 export interface OperationRules {
   readonly method: string;

@@ -14,7 +14,7 @@ import {
 } from './errors.js';
 import { ExportApi } from './generated/openapi/apis/ExportApi.js';
 import { Configuration, FetchError } from './generated/openapi/runtime.js';
-import { createTransport, secretsOf, type CallContext } from './transport.js';
+import { createTransport, secretsOf, sleep, type CallContext } from './transport.js';
 import { validateRequest } from './validation.js';
 
 export interface CallOptions {
@@ -76,20 +76,6 @@ export interface HssClient {
   ): Promise<ExportResult>;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortError('aborted by the caller'));
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(new AbortError('aborted by the caller'));
-      },
-      { once: true },
-    );
-  });
-
 // The generated runtime wraps whatever fetch throws in FetchError; hand ours back unwrapped.
 async function unwrap<T>(call: () => Promise<T>): Promise<T> {
   try {
@@ -130,10 +116,19 @@ export function createHssClient(options: HssClientOptions = {}): HssClient {
     }
   }
 
-  const init = (operation: string, o: CallOptions = {}) => {
+  // Every call: check against the spec's rules, send through the generated ExportApi with
+  // our per-call context, hand back the raw Response.
+  async function send(
+    operation: string,
+    o: CallOptions,
+    params: Record<string, unknown>,
+    body: unknown,
+    call: (init: RequestInit) => Promise<{ raw: Response }>,
+  ): Promise<Response> {
+    check(operation, { project_id: config.projectId, enterprise_project_id: o.enterpriseProjectId, ...params }, body);
     const hss: CallContext = { operation, signal: o.signal, timeoutMs: o.timeoutMs, maxRetries: o.maxRetries };
-    return { hss } as RequestInit;
-  };
+    return (await unwrap(() => call({ hss } as RequestInit))).raw;
+  }
 
   const client: HssClient = {
     endpoint: config.endpoint,
@@ -141,12 +136,7 @@ export function createHssClient(options: HssClientOptions = {}): HssClient {
 
     async createContainerExportTask(request, o = {}) {
       const operation = 'createContainerExportTask';
-      check(
-        operation,
-        { project_id: config.projectId, enterprise_project_id: o.enterpriseProjectId, export_size: o.exportSize },
-        request,
-      );
-      const response = await unwrap(() =>
+      const raw = await send(operation, o, { export_size: o.exportSize }, request, (init) =>
         api.createContainerExportTaskRaw(
           {
             projectId: config.projectId,
@@ -154,42 +144,35 @@ export function createHssClient(options: HssClientOptions = {}): HssClient {
             enterpriseProjectId: o.enterpriseProjectId,
             exportSize: o.exportSize,
           },
-          init(operation, o),
+          init,
         ),
       );
-      const created = await json<ExportTaskCreated>(response.raw, operation);
+      const created = await json<ExportTaskCreated>(raw, operation);
       if (typeof created?.task_id !== 'string' || !created.task_id) {
         throw new MalformedResponseError(
           `${operation}: the answer has no task_id`,
-          response.raw.status,
-          response.raw.headers.get('X-Request-Id') ?? undefined,
+          raw.status,
+          raw.headers.get('X-Request-Id') ?? undefined,
         );
       }
       return created;
     },
 
     async getExportTask(taskId, o = {}) {
-      const operation = 'getExportTask';
-      check(operation, { project_id: config.projectId, task_id: taskId, enterprise_project_id: o.enterpriseProjectId });
-      const response = await unwrap(() =>
-        api.getExportTaskRaw(
-          { projectId: config.projectId, taskId, enterpriseProjectId: o.enterpriseProjectId },
-          init(operation, o),
-        ),
+      const raw = await send('getExportTask', o, { task_id: taskId }, undefined, (init) =>
+        api.getExportTaskRaw({ projectId: config.projectId, taskId, enterpriseProjectId: o.enterpriseProjectId }, init),
       );
-      return json<ExportTask>(response.raw, operation);
+      return json<ExportTask>(raw, 'getExportTask');
     },
 
     async downloadExportedFile(fileId, o = {}) {
       const operation = 'downloadExportedFile';
-      check(operation, { project_id: config.projectId, file_id: fileId, enterprise_project_id: o.enterpriseProjectId });
-      const response = await unwrap(() =>
+      const raw = await send(operation, o, { file_id: fileId }, undefined, (init) =>
         api.downloadExportedFileRaw(
           { projectId: config.projectId, fileId, enterpriseProjectId: o.enterpriseProjectId },
-          init(operation, o),
+          init,
         ),
       );
-      const raw = response.raw;
       const length = raw.headers.get('Content-Length');
       if (!raw.body) throw new MalformedResponseError(`${operation}: the answer has no body`, raw.status, undefined);
       return {

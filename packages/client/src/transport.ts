@@ -20,7 +20,8 @@ export function secretsOf(config: ResolvedConfig): string[] {
   return [c.token, c.secretKey, c.securityToken].filter((s): s is string => !!s);
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`, or rejects with AbortError as soon as `signal` fires. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new AbortError('aborted by the caller'));
     const timer = setTimeout(() => {

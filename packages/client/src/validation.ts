@@ -13,8 +13,10 @@ export interface ValidationProblem {
   message: string;
 }
 
-interface Schema {
-  readonly type?: string;
+/** The JSON Schema subset that packages/generator/bin/spec-rules.mjs emits. */
+export interface Schema {
+  readonly type?: 'string' | 'integer' | 'boolean' | 'array' | 'object';
+  readonly format?: string;
   readonly required?: readonly string[];
   readonly properties?: { readonly [name: string]: Schema };
   readonly additionalProperties?: boolean | Schema;
@@ -29,12 +31,12 @@ interface Schema {
   readonly columnKeys?: readonly string[];
 }
 
-interface Rule {
+export interface Rule {
   readonly required: boolean;
   readonly schema: Schema;
 }
 
-interface OperationRules {
+export interface OperationRules {
   readonly params: { readonly [location in 'path' | 'query' | 'header']: { readonly [name: string]: Rule } };
   readonly body?: Rule;
 }
