@@ -26,7 +26,12 @@ const MOCK_TOKEN = 'mock-token-not-a-credential';
 const MOCK_SERVER_PACKAGE = '@hss-export/mock-server';
 
 interface MockServerModule {
-  startPrism(options?: { log?: (line: string) => void }): Promise<{ url: string; stop(): Promise<void> }>;
+  freePort(): Promise<number>;
+  startPrism(options?: {
+    port?: number;
+    log?: (line: string) => void;
+    signal?: AbortSignal;
+  }): Promise<{ url: string; stop(): Promise<void> }>;
 }
 
 /** Checks what can be checked before any network or mock work, with CLI wording. */
@@ -123,8 +128,14 @@ async function startMock(ctx: Context): Promise<string> {
     }
     throw error;
   }
-  ctx.err.line('Starting the Prism mock of the HSS export API…');
-  const prism = await mockServer.startPrism(ctx.debug ? { log: (line) => ctx.debugLog(`prism: ${line}`) } : {});
+  const port = await mockServer.freePort();
+  ctx.err.line(`Starting the Prism mock of the HSS export API on http://127.0.0.1:${port} …`);
+  // Passing the signal: Ctrl-C during a slow start-up stops Prism at once instead of after it.
+  const prism = await mockServer.startPrism({
+    port,
+    signal: ctx.signal,
+    ...(ctx.debug ? { log: (line: string) => ctx.debugLog(`prism: ${line}`) } : {}),
+  });
   ctx.onCleanup(() => prism.stop());
   ctx.state.mock = true;
   ctx.err.line(`Using the Prism mock at ${prism.url} — no Huawei Cloud account or network needed.`);

@@ -6,6 +6,8 @@ export interface StartPrismOptions {
   spec?: string;
   log?: (line: string) => void;
   startTimeoutMs?: number;
+  /** Aborting while Prism is still starting stops it and rejects with the signal's reason; once started, call stop(). */
+  signal?: AbortSignal;
 }
 export interface RunningPrism {
   url: string;

@@ -37,10 +37,12 @@ process.once('exit', () => {
 });
 
 /**
- * @param {{ port?: number, host?: string, spec?: string, log?: (line: string) => void, startTimeoutMs?: number }} [options]
+ * @param {{ port?: number, host?: string, spec?: string, log?: (line: string) => void, startTimeoutMs?: number, signal?: AbortSignal }} [options]
  * @returns {Promise<{ url: string, port: number, stop: () => Promise<void> }>}
  */
 export async function startPrism(options = {}) {
+  const { signal } = options;
+  signal?.throwIfAborted();
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? (await freePort(host));
   const spec = options.spec ?? SPEC_PATH;
@@ -98,20 +100,36 @@ export async function startPrism(options = {}) {
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   let early = false;
   exited.then(() => (early = true));
+  // Start-up can take 10 s or more on a busy machine: an abort (Ctrl-C) must not wait for it.
+  const pause = (ms) =>
+    new Promise((resolvePause) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolvePause();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    });
   for (;;) {
+    if (signal?.aborted) {
+      await stop();
+      throw signal.reason;
+    }
     if (early) {
       throw new Error(`Prism exited before it was ready on ${url}:\n${output}`);
     }
     try {
       // Any HTTP answer (Prism says 404 for unknown paths) means it is listening.
-      await fetch(`${url}/__ready`, { signal: AbortSignal.timeout(1000) });
-      return { url, port, stop };
+      const probe = AbortSignal.timeout(1000);
+      await fetch(`${url}/__ready`, { signal: signal ? AbortSignal.any([probe, signal]) : probe });
+      if (!signal?.aborted) return { url, port, stop };
     } catch {}
-    if (Date.now() > deadline) {
+    if (Date.now() > deadline && !signal?.aborted) {
       await stop();
       throw new Error(`Prism did not answer on ${url} within ${options.startTimeoutMs ?? 30_000} ms:\n${output}`);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    if (!signal?.aborted) await pause(100);
   }
 }
 
