@@ -147,9 +147,11 @@ describe('waiting for the export', () => {
 
   it('giving up raises ExportTimeoutError carrying the task id to resume with', async () => {
     const { client } = await setup({ [TASK]: [task('running')] });
-    const error = await rejectionOf(client.waitForExportTask('t1', { pollIntervalMs: 30, timeoutMs: 100 }));
+    // The deadline also cuts a poll in flight, so it must leave room for the first answer even
+    // when CI runs every suite at once (100 ms was not enough there).
+    const error = await rejectionOf(client.waitForExportTask('t1', { pollIntervalMs: 30, timeoutMs: 2000 }));
     expect(error).toBeInstanceOf(ExportTimeoutError);
-    expect(error).toMatchObject({ taskId: 't1', lastStatus: 'running', timeoutMs: 100 });
+    expect(error).toMatchObject({ taskId: 't1', lastStatus: 'running', timeoutMs: 2000 });
     expect(error.message).toContain('waitForExportTask("t1")');
   });
 
