@@ -61,7 +61,7 @@ async function candidateClient(proposal) {
 /**
  * @param {{ runs?: number, calls?: number, warmup?: number, inProcess?: boolean, proposal?: string }} [options]
  *   `calls` per variant per run; `inProcess` serves from this process instead of a child;
- *   `proposal` (e.g. "4") also measures a client built with that proposal applied.
+ *   `proposal` (a number from proposals/) also measures a client built with that proposal applied.
  */
 export async function run({ runs = 5, calls = 2000, warmup = 500, inProcess = false, proposal } = {}) {
   const candidate = proposal ? await candidateClient(proposal) : undefined;

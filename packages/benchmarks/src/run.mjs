@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Runs the benchmarks and prints their tables as markdown.
 //
-//   pnpm --filter @hss-export/benchmarks bench [-- <module>...] [--write] [--quick] [--runs N] [--json FILE] [--no-proposals]
+//   pnpm --filter @hss-export/benchmarks bench [-- <module>...] [--write] [--quick] [--runs N] [--json FILE] [--proposal N]
 //
 // Modules: call-overhead, download-memory, pipeline-latency, contract-suite (default: all).
 // --write   also replaces each module's section of BENCHMARKS.md (between its markers)
 // --quick   tiny iteration counts; pipeline-latency and contract-suite only dry-run (the CI smoke)
 // --runs N  runs per figure (each module has its own default)
 // --json    also writes the raw results (every run's figure) to FILE
-// --no-proposals  skip measuring the proposed changes in proposals/ (call-overhead)
+// --proposal N  call-overhead also measures a client built with proposals/N-*.patch applied
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,7 @@ export const MODULES = {
 };
 
 /** Options per module for a full run and for the quick smoke. */
-export function moduleOptions(id, { quick = false, runs, proposals = true } = {}) {
+export function moduleOptions(id, { quick = false, runs, proposal } = {}) {
   const n = runs === undefined ? {} : { runs };
   if (quick) {
     return {
@@ -37,7 +37,7 @@ export function moduleOptions(id, { quick = false, runs, proposals = true } = {}
     }[id];
   }
   return {
-    'call-overhead': { ...(proposals ? { proposal: '4' } : {}), ...n },
+    'call-overhead': { ...(proposal ? { proposal } : {}), ...n },
     'download-memory': { ...n },
     'pipeline-latency': { ...n },
     'contract-suite': { ...n },
@@ -65,7 +65,7 @@ async function main() {
       quick: { type: 'boolean', default: false },
       runs: { type: 'string' },
       json: { type: 'string' },
-      'no-proposals': { type: 'boolean', default: false },
+      proposal: { type: 'string' },
     },
   });
   const ids = positionals.length ? positionals : Object.keys(MODULES);
@@ -80,7 +80,7 @@ async function main() {
   }
   const runs = values.runs === undefined ? undefined : Number(values.runs);
   const date = new Date();
-  const results = await runBenchmarks(ids, { quick: values.quick, runs, proposals: !values['no-proposals'] });
+  const results = await runBenchmarks(ids, { quick: values.quick, runs, proposal: values.proposal });
 
   const sections = results.map((r) => ({ id: r.id, markdown: renderResult(r, { date }) }));
   for (const [i, s] of sections.entries()) process.stdout.write(`\n## ${results[i].title}\n\n${s.markdown}\n`);

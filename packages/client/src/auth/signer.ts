@@ -1,6 +1,8 @@
 // Huawei Cloud AK/SK request signing (SDK-HMAC-SHA256), see
 // https://support.huaweicloud.com/devg-apisign/api-sign-algorithm-001.md.
-// Web Crypto only, so the same code signs in Node and in browsers.
+// The same code signs in Node and in browsers; only the digests differ (see digests.ts).
+
+import { digests } from './digests.js';
 
 export interface AkSkCredentials {
   accessKey: string;
@@ -16,16 +18,7 @@ export interface SignableRequest {
 }
 
 const ALGORITHM = 'SDK-HMAC-SHA256';
-const utf8 = new TextEncoder();
-
-const hex = (buf: ArrayBuffer): string =>
-  Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
-
-// The cast only narrows the type: request bodies are never SharedArrayBuffer views (which Web Crypto refuses).
-const sha256 = async (data: string | Uint8Array): Promise<string> => {
-  const bytes = typeof data === 'string' ? utf8.encode(data) : (data as Uint8Array<ArrayBuffer>);
-  return hex(await crypto.subtle.digest('SHA-256', bytes));
-};
+const { sha256, hmacSha256 } = digests;
 
 // encodeURIComponent also leaves !'()* alone, which RFC 3986 (and the gateway) treats as reserved.
 const encode = (s: string): string =>
@@ -91,14 +84,7 @@ export async function authorization(
   ].join('\n');
   const stringToSign = `${ALGORITHM}\n${date}\n${await sha256(canonicalRequest)}`;
 
-  const key = await crypto.subtle.importKey(
-    'raw',
-    utf8.encode(credentials.secretKey),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const signature = hex(await crypto.subtle.sign('HMAC', key, utf8.encode(stringToSign)));
+  const signature = await hmacSha256(credentials.secretKey, stringToSign);
   return `${ALGORITHM} Access=${credentials.accessKey}, SignedHeaders=${signedNames}, Signature=${signature}`;
 }
 
