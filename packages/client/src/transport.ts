@@ -1,6 +1,7 @@
 // The fetch function the generated client is given: it adds auth (token or a fresh AK/SK
 // signature per attempt), enforces the per-attempt timeout and the caller's AbortSignal,
 // turns non-2xx answers into typed errors and retries what retry.ts allows.
+import { clockOffsetFrom } from './auth/clock-skew.js';
 import type { ResolvedConfig } from './config.js';
 import { AbortError, apiError, ConnectionError, HssError, redact, TimeoutError, type ApiError } from './errors.js';
 import { isRetryable, parseRetryAfter, retryDelay } from './retry.js';
@@ -43,7 +44,12 @@ function systemCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-async function authHeaders(config: ResolvedConfig, url: string, init: RequestInit): Promise<Record<string, string>> {
+async function authHeaders(
+  config: ResolvedConfig,
+  url: string,
+  init: RequestInit,
+  now: Date,
+): Promise<Record<string, string>> {
   const credentials = config.credentials;
   if ('token' in credentials) return { 'X-Auth-Token': credentials.token };
   // Loaded on first use so token-only bundles don't carry the signer.
@@ -54,7 +60,7 @@ async function authHeaders(config: ResolvedConfig, url: string, init: RequestIni
   return signedHeaders(
     { method: init.method ?? 'GET', url, headers: signed, body: init.body as string | undefined },
     credentials,
-    { projectId: config.projectId },
+    { projectId: config.projectId, now },
   );
 }
 
@@ -79,8 +85,11 @@ async function readError(response: Response, operation: string, secrets: string[
 
 export function createTransport(config: ResolvedConfig) {
   const secrets = secretsOf(config);
+  const signing = !('token' in config.credentials);
+  // The gateway's clock minus ours, learnt from a rejected signature (auth/clock-skew.ts).
+  let clockOffsetMs = 0;
 
-  async function attempt(url: string, init: TransportInit, context: CallContext): Promise<Response> {
+  async function attempt(url: string, init: TransportInit, context: CallContext, signedAt: Date): Promise<Response> {
     const timeoutMs = context.timeoutMs ?? config.timeoutMs;
     const controller = new AbortController();
     const onAbort = () => controller.abort();
@@ -97,7 +106,7 @@ export function createTransport(config: ResolvedConfig) {
       const headers = {
         ...(init.headers as Record<string, string>),
         'User-Agent': config.userAgent,
-        ...(await authHeaders(config, url, init)),
+        ...(await authHeaders(config, url, init, signedAt)),
       };
       const { hss: _context, ...fetchInit } = init;
       return await config.fetch(url, { ...fetchInit, headers, signal: controller.signal });
@@ -122,18 +131,38 @@ export function createTransport(config: ResolvedConfig) {
     const context = init.hss ?? { operation: `${init.method ?? 'GET'} ${new URL(url).pathname}` };
     const method = (init.method ?? 'GET').toUpperCase();
     const maxRetries = context.maxRetries ?? config.retry.maxRetries;
-    for (let retry = 0; ; retry++) {
+    let clockCorrected = false;
+    for (let retry = 0; ; ) {
       let failure: HssError;
       try {
-        const response = await attempt(url, init, context);
+        const signedAt = new Date(Date.now() + clockOffsetMs);
+        const response = await attempt(url, init, context, signedAt);
         if (response.ok) return response;
         failure = await readError(response, context.operation, secrets);
+        const offset =
+          signing && !clockCorrected
+            ? clockOffsetFrom({
+                status: response.status,
+                errorCode: (failure as ApiError).errorCode,
+                date: response.headers.get('Date'),
+                signedAtMs: signedAt.getTime(),
+                receivedAtMs: Date.now(),
+              })
+            : undefined;
+        if (offset !== undefined) {
+          // Refused at the gateway before anything ran, so resending is safe even for create;
+          // once per call, and it does not use up a retry.
+          clockOffsetMs = offset;
+          clockCorrected = true;
+          continue;
+        }
       } catch (error) {
         if (!(error instanceof HssError) || error instanceof AbortError) throw error;
         failure = error;
       }
       if (retry >= maxRetries || !isRetryable(method, failure)) throw failure;
       await sleep(retryDelay(retry, config.retry, (failure as { retryAfterMs?: number }).retryAfterMs), context.signal);
+      retry++;
     }
   };
 }

@@ -3,8 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { authorization } from '../src/auth/signer.js';
+import type { ServerResponse } from 'node:http';
+import type { Received } from '@hss-export/mock-server/scripted-server';
 import {
   AbortError,
+  AuthenticationError,
   ConnectionError,
   RateLimitError,
   ServerError,
@@ -19,6 +22,35 @@ const fast = {
   body: { error_code: 'APIGW.0308', error_msg: 'throttled' },
   headers: { 'Retry-After': '0' },
 };
+
+const HOUR = 3_600_000;
+
+/** X-Sdk-Date (20260131T120000Z) in ms since the epoch. */
+const sdkDateMs = (value: string) =>
+  Date.parse(value.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
+
+/**
+ * An API gateway whose clock runs `leadMs` ahead of ours: like Huawei's, it refuses with 401
+ * APIGW.0301 a request whose X-Sdk-Date is more than 15 minutes from its own time, and says
+ * its time in the Date header of every answer.
+ */
+function skewedGateway(leadMs: number) {
+  const gatewayNow = () => Date.now() + leadMs;
+  const lagOf = (r: Received) => gatewayNow() - sdkDateMs(String(r.headers['x-sdk-date']));
+  const refuse = (res: ServerResponse) =>
+    res
+      .writeHead(401, { 'Content-Type': 'application/json', Date: new Date(gatewayNow()).toUTCString() })
+      .end(JSON.stringify({ error_code: 'APIGW.0301', error_msg: 'Incorrect IAM authentication information' }));
+  return {
+    lagOf,
+    refuseAll: refuse,
+    answer: (body: unknown) => (res: ServerResponse, r: Received) => {
+      if (Math.abs(lagOf(r)) > 15 * 60_000) return refuse(res);
+      res.writeHead(200, { 'Content-Type': 'application/json', Date: new Date(gatewayNow()).toUTCString() });
+      res.end(JSON.stringify(body));
+    },
+  };
+}
 
 describe('retries', () => {
   it('GET retries 429 -> 503 -> 200 and returns the answer', async () => {
@@ -209,6 +241,42 @@ describe('auth', () => {
       { accessKey: 'AK-1', secretKey: SK },
     );
     expect(forged).not.toBe(r.headers.authorization);
+  });
+
+  it("AK/SK with a clock an hour behind the gateway: refused once, re-signed with the gateway's time, remembered", async () => {
+    const gateway = skewedGateway(HOUR);
+    const { server, client } = await setup(
+      { [CREATE]: [gateway.answer({ task_id: 'on-time' })], [TASK]: [gateway.answer(running.body)] },
+      { credentials: { accessKey: 'AK-1', secretKey: SK }, maxRetries: 0 },
+    );
+    await expect(client.createContainerExportTask(SEED)).resolves.toMatchObject({ task_id: 'on-time' });
+    const [refusedCreate, resent] = server.to(CREATE).map(gateway.lagOf);
+    expect(refusedCreate).toBeGreaterThan(HOUR - 60_000);
+    expect(Math.abs(resent!)).toBeLessThan(60_000);
+    await client.getExportTask('t1');
+    expect(server.to(TASK)).toHaveLength(1);
+    expect(Math.abs(gateway.lagOf(server.to(TASK)[0]!))).toBeLessThan(60_000);
+  });
+
+  it('AK/SK: a refused signature is resent only once per call, and only for a clock outside the window', async () => {
+    const far = skewedGateway(HOUR);
+    const { server, client } = await setup(
+      { [CREATE]: [far.refuseAll] },
+      { credentials: { accessKey: 'AK-1', secretKey: SK }, maxRetries: 0 },
+    );
+    expect(await rejectionOf(client.createContainerExportTask(SEED))).toBeInstanceOf(AuthenticationError);
+    expect(server.to(CREATE)).toHaveLength(2);
+
+    // The gateway agrees with our clock: the key is wrong, and resending would not help.
+    const near = skewedGateway(0);
+    const second = await setup({ [CREATE]: [near.refuseAll] }, { credentials: { accessKey: 'AK-1', secretKey: SK } });
+    expect(await rejectionOf(second.client.createContainerExportTask(SEED))).toBeInstanceOf(AuthenticationError);
+    expect(second.server.to(CREATE)).toHaveLength(1);
+
+    // Token auth signs nothing, so a skewed Date means nothing.
+    const token = await setup({ [CREATE]: [far.refuseAll] });
+    expect(await rejectionOf(token.client.createContainerExportTask(SEED))).toBeInstanceOf(AuthenticationError);
+    expect(token.server.to(CREATE)).toHaveLength(1);
   });
 
   it("sends the SDK User-Agent with the caller's suffix", async () => {
