@@ -138,12 +138,13 @@ export function createTransport(config: ResolvedConfig) {
         const signedAt = new Date(Date.now() + clockOffsetMs);
         const response = await attempt(url, init, context, signedAt);
         if (response.ok) return response;
-        failure = await readError(response, context.operation, secrets);
+        const refused = await readError(response, context.operation, secrets);
+        failure = refused;
         const offset =
           signing && !clockCorrected
             ? clockOffsetFrom({
-                status: response.status,
-                errorCode: (failure as ApiError).errorCode,
+                status: refused.status,
+                errorCode: refused.errorCode,
                 date: response.headers.get('Date'),
                 signedAtMs: signedAt.getTime(),
                 receivedAtMs: Date.now(),

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -101,16 +102,6 @@ export async function startPrism(options = {}) {
   let early = false;
   exited.then(() => (early = true));
   // Start-up can take 10 s or more on a busy machine: an abort (Ctrl-C) must not wait for it.
-  const pause = (ms) =>
-    new Promise((resolvePause) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolvePause();
-      };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done, { once: true });
-    });
   for (;;) {
     if (signal?.aborted) {
       await stop();
@@ -125,11 +116,12 @@ export async function startPrism(options = {}) {
       await fetch(`${url}/__ready`, { signal: signal ? AbortSignal.any([probe, signal]) : probe });
       if (!signal?.aborted) return { url, port, stop };
     } catch {}
-    if (Date.now() > deadline && !signal?.aborted) {
+    if (signal?.aborted) continue;
+    if (Date.now() > deadline) {
       await stop();
       throw new Error(`Prism did not answer on ${url} within ${options.startTimeoutMs ?? 30_000} ms:\n${output}`);
     }
-    if (!signal?.aborted) await pause(100);
+    await delay(100, undefined, { signal }).catch(() => {});
   }
 }
 
