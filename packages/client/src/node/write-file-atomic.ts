@@ -5,12 +5,17 @@
 // complete, size-checked zip or is left exactly as it was. Bytes land in a temp
 // file next to the destination (same directory => same filesystem, so the
 // final rename/link is atomic) and the temp file is removed on every failure.
+// "Complete" is checked on the written file before it gets its name: the zip's
+// end records must be present and agree with its size (zip-check.ts), because a
+// body that simply stops (no Content-Length, connection closed) looks like a
+// clean end to the stream.
 
 import { randomBytes } from 'node:crypto';
 import { link, lstat, open, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HssError } from '../errors.js';
+import { findZipProblem, type ReadAt } from './zip-check.js';
 
 export interface WriteFileOptions {
   /** Replace an existing destination. Default false: an existing file makes the call fail before any byte is read. */
@@ -19,7 +24,11 @@ export interface WriteFileOptions {
   signal?: AbortSignal;
   /** Expected size (e.g. from Content-Length). A different final count is a `TRUNCATED` error. */
   expectedBytes?: number;
-  /** Default true: the first bytes must be a zip signature (`PK\x03\x04`, `PK\x05\x06` or `PK\x07\x08`). */
+  /**
+   * Default true: the first bytes must be a zip signature (`PK\x03\x04`, `PK\x05\x06` or `PK\x07\x08`),
+   * checked on the first chunk, and the finished file must be a complete archive (its end records
+   * present and consistent with its size, checked from the file's tail), else `INCOMPLETE_ZIP`.
+   */
   requireZip?: boolean;
   /** Called after each chunk is written, with the running total. */
   onProgress?: (bytesWritten: number) => void;
@@ -37,6 +46,8 @@ export type DownloadErrorCode =
   | 'DESTINATION_EXISTS'
   | 'TRUNCATED'
   | 'NOT_A_ZIP'
+  /** The body started like a zip but the file is not a whole archive (cut short, or garbage after the signature). */
+  | 'INCOMPLETE_ZIP'
   | 'WRITE_FAILED'
   | 'DESTINATION_DIR_MISSING';
 
@@ -103,7 +114,8 @@ export async function writeStreamToFile(
   };
 
   try {
-    handle = await fsStep(target, 'create a temporary file', () => open(tempPath, 'wx', mode));
+    // Read access too: the completeness check reads the file's tail back.
+    handle = await fsStep(target, 'create a temporary file', () => open(tempPath, 'wx+', mode));
     tempCreated = true;
     const fh = handle;
     // open()'s mode is filtered through the umask; chmod makes the requested mode exact.
@@ -162,7 +174,11 @@ export async function writeStreamToFile(
         target,
       );
     }
-    signature?.finish();
+    if (signature) {
+      signature.finish();
+      const problem = await fsStep(target, 'read back the temporary file', () => findZipProblem(bytes, readerAt(fh)));
+      if (problem !== undefined) throw incompleteZip(target, bytes, problem);
+    }
 
     // Durability before visibility: the name must never point at unflushed data.
     await fsStep(target, 'flush the temporary file', () => fh.sync());
@@ -271,6 +287,20 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+function readerAt(fh: FileHandle): ReadAt {
+  return async (position, length) => {
+    const buffer = new Uint8Array(length);
+    let got = 0;
+    // read() may legally return fewer bytes than asked; 0 means end of file.
+    while (got < length) {
+      const { bytesRead } = await fh.read(buffer, got, length - got, position + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return buffer.subarray(0, got);
+  };
+}
+
 async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {
   let offset = 0;
   // write() may legally write fewer bytes than asked.
@@ -327,6 +357,14 @@ function notAZip(target: string, preview: Uint8Array): DownloadError {
     }
   }
   return new DownloadError('NOT_A_ZIP', message, target);
+}
+
+function incompleteZip(target: string, bytes: number, problem: string): DownloadError {
+  return new DownloadError(
+    'INCOMPLETE_ZIP',
+    `Download of ${target} is not a complete zip archive (${bytes} bytes received): ${problem}. The temporary file was removed and no file was left at ${target}; download it again`,
+    target,
+  );
 }
 
 function looksLikeZipPrefix(bytes: Uint8Array): boolean {

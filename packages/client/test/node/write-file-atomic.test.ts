@@ -62,19 +62,21 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
     await sleep(50);
     res.end(EMPTY_ZIP.subarray(1));
   },
-  // Generated on the fly so the server side doesn't hold 50 MB either.
+  // Generated on the fly so the server side doesn't hold 50 MB either: one stored entry of
+  // filler between a real local header and a real central directory + end record.
   '/large': async (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/zip', 'content-length': LARGE_SIZE });
+    const { head, tail } = largeZipFrame(LARGE_SIZE);
+    if (!(await writeWithBackpressure(res, head))) return;
     const filler = Buffer.alloc(64 * 1024, 0x61);
-    let sent = 0;
-    const first = Buffer.from(filler);
-    first.write('PK\x03\x04', 'latin1');
-    while (sent < LARGE_SIZE) {
-      const chunk = (sent === 0 ? first : filler).subarray(0, Math.min(filler.length, LARGE_SIZE - sent));
+    let sent = head.length;
+    const dataEnd = LARGE_SIZE - tail.length;
+    while (sent < dataEnd) {
+      const chunk = filler.subarray(0, Math.min(filler.length, dataEnd - sent));
       if (!(await writeWithBackpressure(res, chunk))) return;
       sent += chunk.length;
     }
-    res.end();
+    res.end(tail);
   },
   // Promises 1000 bytes, delivers 500, then the connection drops.
   '/reset': (_req, res) => {
@@ -437,6 +439,36 @@ function storedZip(name: string, data: Buffer): Buffer {
   eocd.writeUInt32LE(centralOffset, 16);
 
   return Buffer.concat([local, nameBuf, data, central, nameBuf, eocd]);
+}
+
+/**
+ * The bytes before and after the data of a one-entry stored zip of `total` bytes. The CRC is
+ * left 0: writeStreamToFile checks the archive's structure, not entry contents.
+ */
+function largeZipFrame(total: number): { head: Buffer; tail: Buffer } {
+  const name = Buffer.from('large.bin');
+  const tailSize = 46 + name.length + 22;
+  const dataSize = total - (30 + name.length) - tailSize;
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(10, 4);
+  local.writeUInt32LE(dataSize, 18);
+  local.writeUInt32LE(dataSize, 22);
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(10, 6);
+  central.writeUInt32LE(dataSize, 20);
+  central.writeUInt32LE(dataSize, 24);
+  central.writeUInt16LE(name.length, 28);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(1, 8);
+  eocd.writeUInt16LE(1, 10);
+  eocd.writeUInt32LE(46 + name.length, 12);
+  eocd.writeUInt32LE(30 + name.length + dataSize, 16);
+  return { head: Buffer.concat([local, name]), tail: Buffer.concat([central, name, eocd]) };
 }
 
 function crc32(data: Buffer): number {
