@@ -8,13 +8,14 @@
 // "Complete" is checked on the written file before it gets its name: the zip's
 // end records must be present and agree with its size (zip-check.ts), because a
 // body that simply stops (no Content-Length, connection closed) looks like a
-// clean end to the stream.
+// clean end to the stream. A temp file whose process was killed is removed by
+// the next download to the same destination (part-files.ts).
 
-import { randomBytes } from 'node:crypto';
 import { link, lstat, open, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { HssError } from '../errors.js';
+import { partPathFor, removeStaleParts } from './part-files.js';
 import { findZipProblem, type ReadAt } from './zip-check.js';
 
 export interface WriteFileOptions {
@@ -97,13 +98,14 @@ export async function writeStreamToFile(
     return failEarly(new RangeError(`expectedBytes must be a non-negative integer, got ${String(expectedBytes)}`));
   }
   if (signal?.aborted) return failEarly(signal.reason);
+  let tempPath: string;
   try {
     await checkDestination(target, dir, overwrite);
+    tempPath = await partPathFor(dir, basename(target));
   } catch (error) {
     return failEarly(error);
   }
 
-  const tempPath = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.part`);
   let tempCreated = false;
   let handle: FileHandle | undefined;
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -231,6 +233,8 @@ async function checkDestination(target: string, dir: string, overwrite: boolean)
     }
     throw writeFailed(target, 'check the destination directory', error);
   }
+  // Before the name check, so leftovers go even when this call ends in DESTINATION_EXISTS.
+  await removeStaleParts(dir, basename(target));
 
   let existing: Awaited<ReturnType<typeof lstat>>;
   try {
