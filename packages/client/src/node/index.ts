@@ -1,8 +1,7 @@
 // @hss-export/client/node: helpers that need Node's file system.
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CallOptions, HssClient } from '../client.js';
-import { DownloadError, writeStreamToFile, type WriteFileOptions, type WrittenFile } from './write-file-atomic.js';
+import { checkDestination, writeStreamToFile, type WriteFileOptions, type WrittenFile } from './write-file-atomic.js';
 
 export {
   DownloadError,
@@ -18,7 +17,9 @@ export interface DownloadToFileOptions
 
 /**
  * Streams an exported file to `destination` in constant memory. The file appears there
- * complete and checked (a zip archive of the announced size) or not at all.
+ * complete and checked (a whole zip archive of the announced size) or not at all.
+ * A destination that cannot be written (missing or read-only folder, existing file
+ * without `overwrite`) is refused before the request is sent.
  */
 export async function downloadExportToFile(
   client: HssClient,
@@ -27,17 +28,9 @@ export async function downloadExportToFile(
   options: DownloadToFileOptions = {},
 ): Promise<WrittenFile> {
   const path = resolve(destination);
-  // Checked before the request too, so a doomed download is never started.
-  if (!options.overwrite) {
-    const existing = await stat(path).catch(() => undefined);
-    if (existing) {
-      throw new DownloadError(
-        'DESTINATION_EXISTS',
-        `${path} already exists; pass overwrite: true (--force on the CLI) or choose another path`,
-        path,
-      );
-    }
-  }
+  // Checked before the request too, so a doomed download is never started. writeStreamToFile
+  // checks again: the folder or the name may change while the request is under way.
+  await checkDestination(path, options.overwrite ?? false);
   const file = await client.downloadExportedFile(fileId, options);
   return writeStreamToFile(file.body, path, {
     overwrite: options.overwrite,

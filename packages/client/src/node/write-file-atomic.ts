@@ -11,7 +11,8 @@
 // clean end to the stream. A temp file whose process was killed is removed by
 // the next download to the same destination (part-files.ts).
 
-import { link, lstat, open, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, link, lstat, open, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { HssError } from '../errors.js';
@@ -50,7 +51,9 @@ export type DownloadErrorCode =
   /** The body started like a zip but the file is not a whole archive (cut short, or garbage after the signature). */
   | 'INCOMPLETE_ZIP'
   | 'WRITE_FAILED'
-  | 'DESTINATION_DIR_MISSING';
+  | 'DESTINATION_DIR_MISSING'
+  /** The destination folder exists but this process may not create files in it. */
+  | 'DESTINATION_NOT_WRITABLE';
 
 export class DownloadError extends HssError {
   override readonly name = 'DownloadError';
@@ -100,7 +103,10 @@ export async function writeStreamToFile(
   if (signal?.aborted) return failEarly(signal.reason);
   let tempPath: string;
   try {
-    await checkDestination(target, dir, overwrite);
+    await checkFolder(target, dir);
+    // Before the destination check, so leftovers go even when this call ends in DESTINATION_EXISTS.
+    await removeStaleParts(dir, basename(target));
+    await checkTarget(target, overwrite);
     tempPath = await partPathFor(dir, basename(target));
   } catch (error) {
     return failEarly(error);
@@ -210,7 +216,18 @@ export async function writeStreamToFile(
   }
 }
 
-async function checkDestination(target: string, dir: string, overwrite: boolean): Promise<void> {
+/**
+ * Everything about `destination` that can be known before a download starts: its folder
+ * exists and this process may create files there, and the name is free (or `overwrite`).
+ * Throws the DownloadError the download itself would end with.
+ */
+export async function checkDestination(destination: string, overwrite: boolean): Promise<void> {
+  const target = resolve(destination);
+  await checkFolder(target, dirname(target));
+  await checkTarget(target, overwrite);
+}
+
+async function checkFolder(target: string, dir: string): Promise<void> {
   try {
     const dirStat = await stat(dir);
     if (!dirStat.isDirectory()) {
@@ -223,7 +240,7 @@ async function checkDestination(target: string, dir: string, overwrite: boolean)
   } catch (error) {
     if (error instanceof DownloadError) throw error;
     const code = errnoCode(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
+    if (code === 'ENOENT') {
       throw new DownloadError(
         'DESTINATION_DIR_MISSING',
         `Cannot save download to ${target}: directory ${dir} does not exist (create it first)`,
@@ -231,11 +248,36 @@ async function checkDestination(target: string, dir: string, overwrite: boolean)
         { cause: error },
       );
     }
+    if (code === 'ENOTDIR') {
+      throw new DownloadError(
+        'DESTINATION_DIR_MISSING',
+        `Cannot save download to ${target}: the path to ${dir} runs through a file, not a folder (choose another destination)`,
+        target,
+        { cause: error },
+      );
+    }
     throw writeFailed(target, 'check the destination directory', error);
   }
-  // Before the name check, so leftovers go even when this call ends in DESTINATION_EXISTS.
-  await removeStaleParts(dir, basename(target));
+  try {
+    // W_OK to add the name, X_OK to reach it. access() asks the kernel with this process's
+    // credentials, so root passes and a read-only mount (EROFS) fails, as a real write would.
+    await access(dir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    const code = errnoCode(error);
+    const why =
+      code === 'EROFS'
+        ? 'it is on a read-only file system'
+        : `this process may not create files there (${code ?? 'permission denied'})`;
+    throw new DownloadError(
+      'DESTINATION_NOT_WRITABLE',
+      `Cannot save download to ${target}: ${why}. Choose a destination in a writable folder, or fix the permissions of ${dir}`,
+      target,
+      { cause: error },
+    );
+  }
+}
 
+async function checkTarget(target: string, overwrite: boolean): Promise<void> {
   let existing: Awaited<ReturnType<typeof lstat>>;
   try {
     // lstat: a dangling symlink still occupies the name.
@@ -259,7 +301,7 @@ async function commit(tempPath: string, target: string, overwrite: boolean): Pro
     await fsStep(target, 'move the download into place', () => rename(tempPath, target));
     return;
   }
-  // rename() would silently clobber a file created since checkDestination();
+  // rename() would silently clobber a file created since checkTarget();
   // link() fails with EEXIST instead, making "don't overwrite" race-free.
   try {
     await link(tempPath, target);
