@@ -193,6 +193,20 @@ export function describeError(error: unknown, ctx: FailureContext): DescribedErr
         `${error.destination} already exists; pass --force to replace it, or choose another --out`,
       );
     }
+    if (error.code === 'INCOMPLETE_ZIP') {
+      // The client's message already says that nothing was left behind.
+      return base(ExitCode.DOWNLOAD, `download failed (INCOMPLETE_ZIP): ${error.message}`, [
+        'The answer started like a zip archive but did not end as one: the connection was most likely cut short. If it happens again, something between you and the API (a proxy or gateway) may be cutting or rewriting the download.',
+        ...resumeHints(ctx),
+      ]);
+    }
+    if (error.code === 'DESTINATION_NOT_WRITABLE') {
+      // Checked before anything was sent too; reaching this means the folder changed since.
+      return base(ExitCode.DOWNLOAD, `download failed (DESTINATION_NOT_WRITABLE): ${error.message}`, [
+        'Fix the folder, or choose another --out, and download again.',
+        ...resumeHints(ctx),
+      ]);
+    }
     return base(
       ExitCode.DOWNLOAD,
       `download failed (${error.code}): ${error.message}; no partial file was left`,

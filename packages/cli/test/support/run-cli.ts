@@ -43,6 +43,9 @@ export interface RunOptions {
   input?: string;
   /** Another copy of bin.js (default: this package's dist/bin.js). */
   bin?: string;
+  /** Run the child as this user and group (only root may): for permission tests under root. */
+  uid?: number;
+  gid?: number;
 }
 
 export interface RunningCli {
@@ -60,6 +63,8 @@ export function startCli(args: string[], options: RunOptions = {}): RunningCli {
     cwd: options.cwd ?? tmpdir(),
     env: { PATH: process.env.PATH ?? '', ...(options.env ?? SECRET_ENV) },
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(options.uid === undefined ? {} : { uid: options.uid }),
+    ...(options.gid === undefined ? {} : { gid: options.gid }),
   });
   children.add(child);
   let stdout = '';
