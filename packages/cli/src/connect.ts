@@ -4,6 +4,7 @@
 import { createHssClient, type Credentials, type HssClient } from '@hss-export/client';
 import type { Context, Stdin } from './context.js';
 import { InterruptedError, UsageError } from './errors.js';
+import { fetchFromEnv } from './proxy.js';
 import { VERSION } from './version.js';
 
 export interface ConnectionValues {
@@ -63,6 +64,13 @@ export function checkConnectionValues(values: ConnectionValues, env: Record<stri
 
 export async function connect(values: ConnectionValues, ctx: Context): Promise<Session> {
   checkConnectionValues(values, ctx.io.env);
+  // The mock is a local server the CLI starts itself, so it never goes through a proxy and
+  // the proxy variables are not read for it.
+  const proxy = values.mock ? undefined : await fetchFromEnv(ctx.io.env);
+  if (proxy) {
+    for (const secret of proxy.secrets) ctx.secrets.add(secret);
+    ctx.onCleanup(proxy.close);
+  }
   let token: string | undefined;
   if (values['token-stdin']) {
     token = await readToken(ctx.io.stdin, ctx);
@@ -89,11 +97,13 @@ export async function connect(values: ConnectionValues, ctx: Context): Promise<S
       credentials,
       env: ctx.io.env,
       userAgent,
+      fetch: proxy?.fetch,
     });
   }
   ctx.debugLog(
     `endpoint ${client.endpoint}, project ${client.projectId}, auth ${authKind(values, ctx.io.env, token)} (values hidden)`,
   );
+  if (proxy) ctx.debugLog(proxy.describe(client.endpoint));
   return { client, enterpriseProjectId: values['enterprise-project-id'] };
 }
 

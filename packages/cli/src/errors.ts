@@ -20,6 +20,7 @@ import {
 import { DownloadError } from '@hss-export/client/node';
 import { ExitCode } from './exit-codes.js';
 import { formatDuration } from './format.js';
+import { lastProxyRoute, type ProxyRoute } from './proxy.js';
 
 /** Bad command-line input, detected before anything was sent. */
 export class UsageError extends Error {
@@ -141,6 +142,15 @@ function maybeCreated(error: unknown, ctx: FailureContext): string | undefined {
     : undefined;
 }
 
+function proxyHint({ origin, variable, refusedWith }: ProxyRoute): string {
+  const proxy = `the proxy ${origin} (from ${variable})`;
+  if (refusedWith === 407)
+    return `Nothing reached the API: ${proxy} wants credentials it did not get or accept. Check the user and password in ${variable} (http://user:password@host:port, special characters %-encoded).`;
+  if (refusedWith)
+    return `Nothing reached the API: ${proxy} refused the request (HTTP ${refusedWith}). Check that it lets you reach the endpoint, or exclude the endpoint's host with NO_PROXY.`;
+  return `The request went through ${proxy}: check that the proxy is up and reachable, NO_PROXY, and --region/--endpoint.`;
+}
+
 function configMessage(message: string): string {
   // The client words its settings for library callers; name the flags instead.
   return message
@@ -255,9 +265,11 @@ export function describeError(error: unknown, ctx: FailureContext): DescribedErr
     };
   }
   if (error instanceof ConnectionError) {
+    const proxy = lastProxyRoute();
     return base(ExitCode.API, error.message, [
-      'Check --region/--endpoint and the network (proxy, firewall, DNS).',
-      maybeCreated(error, ctx),
+      proxy ? proxyHint(proxy) : 'Check --region/--endpoint and the network (proxy, firewall, DNS).',
+      // A proxy that refused the request never passed it on, so no task can have been created.
+      proxy?.refusedWith ? undefined : maybeCreated(error, ctx),
       ...resumeHints(ctx),
     ]);
   }

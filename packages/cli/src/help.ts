@@ -34,6 +34,13 @@ const CREDENTIALS = `Credentials (never from flags, never printed):
   HSS_EXPORT_TOKEN                         an IAM token, if no AK/SK is set
   --token-stdin                            a token piped in: pass show hss | hss-export ...`;
 
+const PROXIES = `Proxies (from the environment; a lower-case name wins over its upper-case one):
+  HTTPS_PROXY        proxy for the API, e.g. http://proxy.example:8080 or
+                     http://user:password@proxy.example:8080 (password never printed)
+  HTTP_PROXY         proxy for http:// endpoints, and for https:// if HTTPS_PROXY is unset
+  NO_PROXY           hosts to reach directly, e.g. 127.0.0.1,.internal.example (* = all)
+  --mock never goes through a proxy.`;
+
 function exitCodes(): string {
   return `Exit codes:\n${EXIT_CODE_TABLE.map(([code, text]) => `  ${String(code).padEnd(4)}${text}`).join('\n')}`;
 }
@@ -65,6 +72,8 @@ Examples:
   hss-export containers --region ap-southeast-1 --project-id "$PROJECT" --json | jq -r .path
 
 ${CREDENTIALS}
+
+${PROXIES}
 
 Progress goes to stderr (a live line on a terminal, plain lines otherwise); the result goes
 to stdout.
