@@ -1,7 +1,7 @@
 // One small hierarchy a caller can branch on with `instanceof`. Errors carry what a
 // caller needs to act or to ask Huawei support (status, error code, request ID) and
-// never a credential: no request headers are stored, and every message and body that
-// came from elsewhere goes through `redact` first.
+// never a credential: no request headers are stored, and every string that came from
+// the server or the caller went through the client's redaction first (redact.ts).
 import type { ValidationProblem } from './validation.js';
 
 export class HssError extends Error {
@@ -26,7 +26,7 @@ export interface ApiErrorDetails {
   retryAfterMs?: number | undefined;
 }
 
-/** The API answered with a non-2xx status. Subclasses by status class follow. */
+/** The API answered with an error status. Subclasses by status follow. */
 export class ApiError extends HssError {
   override name = 'ApiError';
   readonly status: number;
@@ -38,82 +38,96 @@ export class ApiError extends HssError {
   readonly requestId: string | undefined;
   /** The parsed JSON body, or its text when it was not JSON. */
   readonly body: unknown;
+  /** What the server's `Retry-After` asked for, in milliseconds, if it sent one. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(details: ApiErrorDetails) {
-    const code = details.errorCode ? ` ${details.errorCode}` : '';
-    const msg = details.errorMsg ? `: ${details.errorMsg}` : '';
-    const id = details.requestId ? ` (request id ${details.requestId})` : '';
-    super(`${details.operation} failed with HTTP ${details.status}${code}${msg}${id}`);
-    this.status = details.status;
-    this.operation = details.operation;
-    this.errorCode = details.errorCode;
-    this.errorMsg = details.errorMsg;
-    this.requestId = details.requestId;
-    this.body = details.body;
+  constructor(d: ApiErrorDetails) {
+    super(
+      `${d.operation} failed with HTTP ${d.status}${d.errorCode ? ` ${d.errorCode}` : ''}${d.errorMsg ? `: ${d.errorMsg}` : ''}${d.requestId ? ` (request id ${d.requestId})` : ''}`,
+    );
+    this.status = d.status;
+    this.operation = d.operation;
+    this.errorCode = d.errorCode;
+    this.errorMsg = d.errorMsg;
+    this.requestId = d.requestId;
+    this.body = d.body;
+    this.retryAfterMs = d.retryAfterMs;
   }
 }
+/** 400: the service refused the request (e.g. `HSS.0001` invalid parameter). */
 export class BadRequestError extends ApiError {
   override name = 'BadRequestError';
 }
+/** 401: missing, wrong or expired credentials, or a clock too far off for AK/SK. */
 export class AuthenticationError extends ApiError {
   override name = 'AuthenticationError';
 }
+/** 403: the credentials may not call this API (or not in this project). */
 export class PermissionDeniedError extends ApiError {
   override name = 'PermissionDeniedError';
 }
+/** 404: no such API, task or file. */
 export class NotFoundError extends ApiError {
   override name = 'NotFoundError';
 }
+/** 429: throttled by the gateway before the service saw the request. */
 export class RateLimitError extends ApiError {
   override name = 'RateLimitError';
-  /** What the server's `Retry-After` asked for, in milliseconds, if it sent one. */
-  readonly retryAfterMs: number | undefined;
-  constructor(details: ApiErrorDetails) {
-    super(details);
-    this.retryAfterMs = details.retryAfterMs;
-  }
 }
+/** 5xx: the gateway or the service failed. */
 export class ServerError extends ApiError {
   override name = 'ServerError';
 }
 
-export function apiError(details: ApiErrorDetails): ApiError {
-  const s = details.status;
-  const Class =
-    s === 400
-      ? BadRequestError
-      : s === 401
-        ? AuthenticationError
-        : s === 403
-          ? PermissionDeniedError
-          : s === 404
-            ? NotFoundError
-            : s === 429
-              ? RateLimitError
-              : s >= 500
-                ? ServerError
-                : ApiError;
-  return new Class(details);
-}
+const BY_STATUS: Record<number, typeof ApiError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  429: RateLimitError,
+};
 
-/** The request never got an HTTP answer (DNS, refused, reset, TLS). */
-export class ConnectionError extends HssError {
-  override name = 'ConnectionError';
-  /** The system error code when the runtime exposes one, e.g. `ECONNREFUSED`. */
-  readonly code: string | undefined;
-  constructor(message: string, code: string | undefined, cause?: unknown) {
-    super(message, { cause });
-    this.code = code;
+export const apiError = (d: ApiErrorDetails): ApiError =>
+  new (BY_STATUS[d.status] ?? (d.status >= 500 ? ServerError : ApiError))(d);
+
+/**
+ * The server answered with a redirect. It is never followed: the credentials and the body
+ * would go wherever it points (another origin, or plain http). Never retried.
+ */
+export class RedirectError extends HssError {
+  override name = 'RedirectError';
+  constructor(
+    message: string,
+    readonly status: number,
+    /** The target's origin (`https://host:port`); no path, which could carry anything. Undefined when hidden (browsers). */
+    readonly location: string | undefined,
+  ) {
+    super(message);
   }
 }
 
-/** No complete answer within `timeoutMs`. */
+/** No complete HTTP answer: refused, reset, DNS, TLS, or the answer's body broke off. */
+export class ConnectionError extends HssError {
+  override name = 'ConnectionError';
+  constructor(
+    message: string,
+    /** The system error code when the runtime exposes one, e.g. `ECONNREFUSED`. */
+    readonly code: string | undefined,
+    /** Set when the server had already answered with this status before the connection broke. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** No complete answer within the time limit. */
 export class TimeoutError extends HssError {
   override name = 'TimeoutError';
-  readonly timeoutMs: number;
-  constructor(message: string, timeoutMs: number) {
+  constructor(
+    message: string,
+    readonly timeoutMs: number,
+  ) {
     super(message);
-    this.timeoutMs = timeoutMs;
   }
 }
 
@@ -122,69 +136,56 @@ export class AbortError extends HssError {
   override name = 'AbortError';
 }
 
-/** A 2xx answer whose body was not what the spec promises (e.g. malformed JSON). */
+/** A 2xx answer that is not what the spec promises: bad JSON, a field out of its limits, an undocumented status. */
 export class MalformedResponseError extends HssError {
   override name = 'MalformedResponseError';
-  readonly status: number;
-  readonly requestId: string | undefined;
-  constructor(message: string, status: number, requestId: string | undefined) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly requestId: string | undefined,
+  ) {
     super(message);
-    this.status = status;
-    this.requestId = requestId;
   }
 }
 
-/** The request breaks the spec's rules; nothing was sent. */
+/** The request breaks the spec's rules, or a call option is out of range; nothing was sent. */
 export class ValidationError extends HssError {
   override name = 'ValidationError';
-  readonly problems: readonly ValidationProblem[];
-  constructor(operation: string, problems: readonly ValidationProblem[]) {
+  constructor(
+    operation: string,
+    readonly problems: readonly ValidationProblem[],
+  ) {
     super(`${operation}: invalid request, nothing was sent:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`);
-    this.problems = problems;
   }
 }
 
-/** `createHssClient` options are missing or contradict each other. */
+/** `createHssClient` options or the environment are missing or contradict each other. */
 export class ConfigError extends HssError {
   override name = 'ConfigError';
-}
-
-export interface ExportTaskState {
-  taskId: string;
-  status: string | undefined;
 }
 
 /** The export task ended in `failure`. */
 export class ExportFailedError extends HssError {
   override name = 'ExportFailedError';
-  override taskId: string;
-  readonly taskName: string | undefined;
-  constructor(taskId: string, taskName: string | undefined) {
+  constructor(
+    override taskId: string,
+    readonly taskName: string | undefined,
+  ) {
     super(`export task ${taskId} ended with task_status "failure"; create a new task to try again`);
-    this.taskId = taskId;
-    this.taskName = taskName;
   }
 }
 
 /** Waiting gave up before the task finished; resume with `waitForExportTask(taskId)`. */
 export class ExportTimeoutError extends TimeoutError {
   override name = 'ExportTimeoutError';
-  override taskId: string;
-  readonly lastStatus: string | undefined;
-  constructor(state: ExportTaskState, timeoutMs: number) {
+  constructor(
+    override taskId: string,
+    readonly lastStatus: string | undefined,
+    timeoutMs: number,
+  ) {
     super(
-      `export task ${state.taskId} was still ${state.status ?? 'unknown'} after ${timeoutMs} ms; ` +
-        `resume with waitForExportTask("${state.taskId}")`,
+      `export task ${taskId} was still ${lastStatus ?? 'unknown'} after ${timeoutMs} ms; resume with waitForExportTask("${taskId}")`,
       timeoutMs,
     );
-    this.taskId = state.taskId;
-    this.lastStatus = state.status;
   }
-}
-
-/** Replaces every occurrence of a secret with `[REDACTED]`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret) out = out.split(secret).join('[REDACTED]');
-  return out;
 }

@@ -1,12 +1,12 @@
 // When to try a request again, and how long to wait first.
 //
-// The create call is a POST that makes a new export task each time the service processes
-// it, so an automatic retry must never risk a duplicate. It is retried only when the
-// request provably was not processed: a 429 (the gateway throttled it before the service
-// saw it) or a connection that failed before any byte was sent (refused, or the host name
-// did not resolve). GETs are safe to repeat and are also retried on resets, timeouts,
-// 502, 503 and 504.
-import { ConnectionError, TimeoutError, type HssError } from './errors.js';
+// A call that is not idempotent (the create call is a POST that makes a new export task
+// each time the service processes it) must never risk a duplicate. It is retried only
+// when the request provably was not processed: a 429 (the gateway throttled it before the
+// service saw it) or a connection that failed before any byte was sent (refused, or the
+// host name did not resolve). Idempotent calls (GET, or `x-hss-idempotent: true`) are also
+// retried on resets, timeouts, bodies that broke off, 502, 503 and 504.
+import { ApiError, ConnectionError, TimeoutError } from './errors.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -20,17 +20,13 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 const NOTHING_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-const RETRYABLE_GET_STATUS = new Set([429, 502, 503, 504]);
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
 
-/** Whether the failure of attempt `error` may be retried for this HTTP method. */
-export function isRetryable(method: string, error: { status?: number } | HssError): boolean {
-  const status = (error as { status?: number }).status;
-  if (method === 'GET') {
-    if (status !== undefined) return RETRYABLE_GET_STATUS.has(status);
-    return error instanceof ConnectionError || error instanceof TimeoutError;
-  }
-  if (status !== undefined) return status === 429;
-  return error instanceof ConnectionError && NOTHING_SENT.has(error.code ?? '');
+/** Whether a failed attempt may be tried again. */
+export function isRetryable(idempotent: boolean, error: unknown): boolean {
+  if (error instanceof ApiError) return error.status === 429 || (idempotent && RETRYABLE_STATUS.has(error.status));
+  if (idempotent) return error instanceof ConnectionError || error instanceof TimeoutError;
+  return error instanceof ConnectionError && error.status === undefined && NOTHING_SENT.has(error.code ?? '');
 }
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined if absent or unreadable. */

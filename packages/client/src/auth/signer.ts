@@ -105,3 +105,6 @@ export async function signedHeaders(
   );
   return added;
 }
+
+// Only signed requests can be refused for a skewed clock, so the check travels with the signer.
+export { clockOffsetFrom } from './clock-skew.js';

@@ -1,6 +1,8 @@
 // @hss-export/client/node: helpers that need Node's file system.
 import { resolve } from 'node:path';
-import type { CallOptions, HssClient } from '../client.js';
+import { type HssClient, REDACT } from '../client.js';
+import type { DownloadExportedFileParams } from '../generated/methods.js';
+import type { RequestOptions } from '../request.js';
 import { checkDestination, writeStreamToFile, type WriteFileOptions, type WrittenFile } from './write-file-atomic.js';
 
 export {
@@ -12,7 +14,7 @@ export {
 } from './write-file-atomic.js';
 
 export interface DownloadToFileOptions
-  extends CallOptions,
+  extends RequestOptions,
     Pick<WriteFileOptions, 'overwrite' | 'onProgress' | 'mode'> {}
 
 /**
@@ -23,7 +25,7 @@ export interface DownloadToFileOptions
  */
 export async function downloadExportToFile(
   client: HssClient,
-  fileId: string,
+  file: string | DownloadExportedFileParams,
   destination: string,
   options: DownloadToFileOptions = {},
 ): Promise<WrittenFile> {
@@ -31,12 +33,14 @@ export async function downloadExportToFile(
   // Checked before the request too, so a doomed download is never started. writeStreamToFile
   // checks again: the folder or the name may change while the request is under way.
   await checkDestination(path, options.overwrite ?? false);
-  const file = await client.downloadExportedFile(fileId, options);
-  return writeStreamToFile(file.body, path, {
-    overwrite: options.overwrite,
+  const { overwrite, onProgress, mode, ...call } = options;
+  const answer = await client.downloadExportedFile(typeof file === 'string' ? { file_id: file } : file, call);
+  return writeStreamToFile(answer.body, path, {
+    overwrite,
     signal: options.signal,
-    expectedBytes: file.size,
-    onProgress: options.onProgress,
-    mode: options.mode,
+    expectedBytes: answer.size,
+    onProgress,
+    mode,
+    redact: (client as { [REDACT]?: (text: string) => string })[REDACT],
   });
 }

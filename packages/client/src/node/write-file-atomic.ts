@@ -15,7 +15,8 @@ import { constants } from 'node:fs';
 import { access, link, lstat, open, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { HssError } from '../errors.js';
+import { HssError, TimeoutError } from '../errors.js';
+import { preview as quote } from '../redact.js';
 import { partPathFor, removeStaleParts } from './part-files.js';
 import { findZipProblem, type ReadAt } from './zip-check.js';
 
@@ -36,6 +37,8 @@ export interface WriteFileOptions {
   onProgress?: (bytesWritten: number) => void;
   /** File mode of the written file. Default 0o600: exports can hold sensitive inventory data. */
   mode?: number;
+  /** Applied to any text from the body quoted in an error (the client passes its credential redaction). */
+  redact?: (text: string) => string;
 }
 
 export interface WrittenFile {
@@ -53,7 +56,9 @@ export type DownloadErrorCode =
   | 'WRITE_FAILED'
   | 'DESTINATION_DIR_MISSING'
   /** The destination folder exists but this process may not create files in it. */
-  | 'DESTINATION_NOT_WRITABLE';
+  | 'DESTINATION_NOT_WRITABLE'
+  /** The body sent nothing for the client's `idleTimeoutMs`. */
+  | 'STALLED';
 
 export class DownloadError extends HssError {
   override readonly name = 'DownloadError';
@@ -75,6 +80,7 @@ const ZIP_SIGNATURES: readonly (readonly number[])[] = [
 ];
 const SIGNATURE_LENGTH = 4;
 const PREVIEW_BYTES = 80;
+const PREVIEW_SOURCE_BYTES = 4096;
 
 // Filesystems without hard links (FAT, some network/FUSE mounts) report these from link(2).
 const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
@@ -86,7 +92,15 @@ export async function writeStreamToFile(
   destination: string,
   options: WriteFileOptions = {},
 ): Promise<WrittenFile> {
-  const { overwrite = false, signal, expectedBytes, requireZip = true, onProgress, mode = 0o600 } = options;
+  const {
+    overwrite = false,
+    signal,
+    expectedBytes,
+    requireZip = true,
+    onProgress,
+    mode = 0o600,
+    redact = (t) => t,
+  } = options;
   const target = resolve(destination);
   const dir = dirname(target);
 
@@ -133,7 +147,7 @@ export async function writeStreamToFile(
     signal?.addEventListener('abort', onAbort, { once: true });
     // An abort during open() fired before the listener existed.
     throwIfAborted(signal);
-    const signature = requireZip ? new SignatureCheck(target) : undefined;
+    const signature = requireZip ? new SignatureCheck(target, redact) : undefined;
     let bytes = 0;
 
     for (;;) {
@@ -142,8 +156,16 @@ export async function writeStreamToFile(
         chunk = await reader.read();
       } catch (error) {
         throwIfAborted(signal);
-        // The connection broke mid-body (undici says only "terminated"): name what happened.
         const of = expectedBytes === undefined ? '' : ` of ${expectedBytes}`;
+        if (error instanceof TimeoutError) {
+          throw new DownloadError(
+            'STALLED',
+            `Download of ${target} stalled: nothing arrived for ${error.timeoutMs} ms after ${bytes}${of} bytes`,
+            target,
+            { cause: error },
+          );
+        }
+        // The connection broke mid-body (undici says only "terminated"): name what happened.
         const why = error instanceof Error ? error.message : String(error);
         throw new DownloadError(
           'TRUNCATED',
@@ -359,7 +381,10 @@ async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {
 class SignatureCheck {
   private readonly seen: number[] = [];
 
-  constructor(private readonly target: string) {}
+  constructor(
+    private readonly target: string,
+    private readonly redact: (text: string) => string,
+  ) {}
 
   inspect(chunk: Uint8Array): void {
     if (this.seen.length >= SIGNATURE_LENGTH) return;
@@ -371,35 +396,36 @@ class SignatureCheck {
     // accepted while a non-zip body fails on its very first byte.
     const plausible = ZIP_SIGNATURES.some((sig) => this.seen.every((b, i) => sig[i] === b));
     if (!plausible) {
-      const preview = new Uint8Array(Math.min(PREVIEW_BYTES, before + chunk.byteLength));
-      preview.set(this.seen.slice(0, before));
-      preview.set(chunk.subarray(0, preview.length - before), before);
-      throw notAZip(this.target, preview);
+      // More than is shown: a secret is redacted whole before the excerpt is cut.
+      const start = new Uint8Array(Math.min(PREVIEW_SOURCE_BYTES, before + chunk.byteLength));
+      start.set(this.seen.slice(0, before));
+      start.set(chunk.subarray(0, start.length - before), before);
+      throw notAZip(this.target, start, this.redact);
     }
   }
 
   finish(): void {
-    if (this.seen.length < SIGNATURE_LENGTH) throw notAZip(this.target, Uint8Array.from(this.seen));
+    if (this.seen.length < SIGNATURE_LENGTH) throw notAZip(this.target, Uint8Array.from(this.seen), this.redact);
   }
 }
 
-function notAZip(target: string, preview: Uint8Array): DownloadError {
+function notAZip(target: string, start: Uint8Array, redact: (text: string) => string): DownloadError {
   let message = `Downloaded content for ${target} is not a zip archive: `;
-  if (preview.byteLength === 0) {
+  if (start.byteLength === 0) {
     message += 'the response body was empty';
-  } else if (preview.byteLength < SIGNATURE_LENGTH && looksLikeZipPrefix(preview)) {
-    message += `only ${preview.byteLength} byte(s) received (${hex(preview)})`;
+  } else if (start.byteLength < SIGNATURE_LENGTH && looksLikeZipPrefix(start)) {
+    message += `only ${start.byteLength} byte(s) received (${hex(start)})`;
   } else {
-    message += `first bytes are ${hex(preview.subarray(0, SIGNATURE_LENGTH))}, expected 50 4b 03 04 ("PK\\x03\\x04")`;
-    const text = Buffer.from(preview).toString('latin1');
+    message += `first bytes are ${hex(start.subarray(0, SIGNATURE_LENGTH))}, expected 50 4b 03 04 ("PK\\x03\\x04")`;
+    const text = new TextDecoder().decode(start);
     const first = text.trimStart()[0];
     if (first === '{' || first === '[') {
       message += '. It looks like JSON, probably an API error response rather than the export file';
     } else if (first === '<') {
       message += '. It looks like HTML/XML, probably an error page from a gateway or proxy';
     }
-    if (isMostlyText(preview)) {
-      message += `. Beginning of the response: ${JSON.stringify(printable(text))}`;
+    if (isMostlyText(start.subarray(0, PREVIEW_BYTES))) {
+      message += `. Beginning of the response: ${quote(text, redact, PREVIEW_BYTES)}`;
     }
   }
   return new DownloadError('NOT_A_ZIP', message, target);
@@ -425,10 +451,6 @@ function isMostlyText(bytes: Uint8Array): boolean {
   let printableCount = 0;
   for (const b of bytes) if ((b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d) printableCount++;
   return printableCount >= bytes.byteLength * 0.9;
-}
-
-function printable(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '.');
 }
 
 function destinationExists(target: string, cause?: unknown): DownloadError {
