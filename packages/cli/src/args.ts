@@ -2,7 +2,7 @@
 // commands share: durations, ISO dates, columns. Everything here throws UsageError, so a
 // bad value ends the run with exit code 2 before anything is sent.
 import { parseArgs } from 'node:util';
-import { exportColumnKeys } from '@hss-export/client';
+import type { ExportColumn } from '@hss-export/client';
 import { UsageError } from './errors.js';
 
 export interface OptionSpec {
@@ -18,7 +18,6 @@ export const CONNECTION_OPTIONS = {
   region: { type: 'string' },
   endpoint: { type: 'string' },
   'project-id': { type: 'string' },
-  'enterprise-project-id': { type: 'string' },
   'token-stdin': { type: 'boolean' },
   mock: { type: 'boolean' },
 } as const satisfies OptionSpecs;
@@ -34,15 +33,37 @@ export const WAIT_OPTIONS = {
   'poll-interval': { type: 'string' },
 } as const satisfies OptionSpecs;
 
-/** The connection flags as typed, to repeat them in suggested follow-up commands. */
-export function connectionArgs(values: Record<string, unknown>): string[] {
+/**
+ * The flags as typed that a follow-up command (`hss-export status …`, `download …`) also
+ * takes, to repeat them in the commands we suggest: the connection flags and any others
+ * in `alsoTaken` (e.g. --enterprise-project-id, when both operations have that parameter).
+ */
+export function resumeArgs(values: Record<string, unknown>, alsoTaken: readonly string[] = []): string[] {
   const args: string[] = [];
-  for (const name of ['region', 'endpoint', 'project-id', 'enterprise-project-id'] as const) {
+  for (const name of ['region', 'endpoint', 'project-id', ...alsoTaken]) {
     const value = values[name];
     if (typeof value === 'string') args.push(`--${name}`, value);
   }
   if (values.mock === true) args.push('--mock');
   return args;
+}
+
+type Merged<T extends OptionSpecs[]> = T extends [infer H, ...infer R extends OptionSpecs[]] ? H & Merged<R> : unknown;
+
+/** Several option tables as one; a flag defined twice (a spec field named like a CLI flag) is a bug, said at once. */
+export function mergeOptions<T extends OptionSpecs[]>(...specs: T): Merged<T> & OptionSpecs {
+  const merged: OptionSpecs = {};
+  for (const spec of specs) {
+    for (const [name, option] of Object.entries(spec)) {
+      if (Object.hasOwn(merged, name)) {
+        throw new Error(
+          `the flag --${name} is defined twice: a spec parameter or field now has the name of a CLI flag; rename one`,
+        );
+      }
+      merged[name] = option;
+    }
+  }
+  return merged as Merged<T> & OptionSpecs;
 }
 
 function editDistance(a: string, b: string): number {
@@ -148,12 +169,6 @@ export function parseDuration(flag: string, text: string): number {
   return ms;
 }
 
-/** A whole number, e.g. --export-size; the range is the spec's to check (client validation). */
-export function parseWholeNumber(flag: string, text: string): number {
-  if (!/^\d+$/.test(text.trim())) throw new UsageError(`${flag} must be a whole number (got ${JSON.stringify(text)})`);
-  return Number(text.trim());
-}
-
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
@@ -200,24 +215,23 @@ export function defaultTitle(key: string): string {
 
 /**
  * Repeated `--column key[=Title]` -> export_headers. With no --column, every known column
- * in the spec's order. Keys come from the spec (via the client), never from a list here.
+ * in the spec's order. Keys come from the spec (`keys`), never from a list here.
  */
-export function parseColumns(specs: readonly string[] | undefined): [string, string][] {
-  const known: readonly string[] = exportColumnKeys;
-  if (!specs || specs.length === 0) return known.map((key) => [key, defaultTitle(key)]);
+export function parseColumns(specs: readonly string[] | undefined, keys: readonly string[]): ExportColumn[] {
+  if (!specs || specs.length === 0) return keys.map((key) => [key, defaultTitle(key)] as ExportColumn);
   const seen = new Set<string>();
   return specs.map((spec) => {
     const eq = spec.indexOf('=');
     const key = (eq === -1 ? spec : spec.slice(0, eq)).trim();
-    if (!known.includes(key)) {
-      throw new UsageError(`unknown column key ${JSON.stringify(key)}; valid keys are: ${known.join(', ')}`);
+    if (!keys.includes(key)) {
+      throw new UsageError(`unknown column key ${JSON.stringify(key)}; valid keys are: ${keys.join(', ')}`);
     }
     if (seen.has(key)) throw new UsageError(`column ${key} is given twice`);
     seen.add(key);
-    if (eq === -1) return [key, defaultTitle(key)];
+    if (eq === -1) return [key, defaultTitle(key)] as ExportColumn;
     const title = spec.slice(eq + 1).trim();
     if (!title)
       throw new UsageError(`--column ${key}= needs a title after "=" (or leave out "=" for "${defaultTitle(key)}")`);
-    return [key, title];
+    return [key, title] as ExportColumn;
   });
 }

@@ -38,5 +38,7 @@ const code = await run(
   { signal: controller.signal, interruptedBy: () => received },
 );
 process.exitCode = code;
-// An idle keep-alive socket must not hold the prompt back; the timer itself keeps nothing alive.
-setTimeout(() => process.exit(code), 500).unref();
+// Exit as soon as stdout and stderr have handed everything to the OS: a slow reader of a
+// pipe gets all of it, and an idle keep-alive socket does not hold the prompt back.
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((done) => stream.write('', done))));
+process.exit(code);

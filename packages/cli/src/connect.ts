@@ -11,14 +11,12 @@ export interface ConnectionValues {
   region?: string | undefined;
   endpoint?: string | undefined;
   'project-id'?: string | undefined;
-  'enterprise-project-id'?: string | undefined;
   'token-stdin'?: boolean | undefined;
   mock?: boolean | undefined;
 }
 
 export interface Session {
   client: HssClient;
-  enterpriseProjectId: string | undefined;
 }
 
 const MOCK_PROJECT_ID = 'mock-project';
@@ -64,6 +62,13 @@ export function checkConnectionValues(values: ConnectionValues, env: Record<stri
 
 export async function connect(values: ConnectionValues, ctx: Context): Promise<Session> {
   checkConnectionValues(values, ctx.io.env);
+  // The client refuses an endpoint with user:password@; the password must not be printed
+  // on the way there either, e.g. in a suggested command.
+  try {
+    const { username, password } = new URL(values.endpoint ?? '');
+    for (const part of [password, decodeURIComponent(password), `${username}:${password}`])
+      if (password) ctx.secrets.add(part);
+  } catch {}
   // The mock is a local server the CLI starts itself, so it never goes through a proxy and
   // the proxy variables are not read for it.
   const proxy = values.mock ? undefined : await fetchFromEnv(ctx.io.env);
@@ -104,7 +109,7 @@ export async function connect(values: ConnectionValues, ctx: Context): Promise<S
     `endpoint ${client.endpoint}, project ${client.projectId}, auth ${authKind(values, ctx.io.env, token)} (values hidden)`,
   );
   if (proxy) ctx.debugLog(proxy.describe(client.endpoint));
-  return { client, enterpriseProjectId: values['enterprise-project-id'] };
+  return { client };
 }
 
 function authKind(

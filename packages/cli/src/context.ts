@@ -40,6 +40,12 @@ export interface RunState {
   received?: number | undefined;
   mock: boolean;
   resumeArgs: string[];
+  /** A command made from a spec operation: --json prints its answer, not the export record. */
+  generic?: boolean;
+  /** That command's answer, for --json. */
+  answer?: unknown;
+  /** The command's own names for request fields, for error messages (errors.ts flagForPath). */
+  flags?: Readonly<Record<string, string>>;
 }
 
 export interface Context {

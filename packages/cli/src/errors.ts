@@ -11,6 +11,7 @@ import {
   HssError,
   MalformedResponseError,
   PermissionDeniedError,
+  RedirectError,
   NotFoundError,
   RateLimitError,
   ServerError,
@@ -20,6 +21,7 @@ import {
 import { DownloadError } from '@hss-export/client/node';
 import { ExitCode } from './exit-codes.js';
 import { formatDuration } from './format.js';
+import { clean } from './output.js';
 import { lastProxyRoute, type ProxyRoute } from './proxy.js';
 
 /** Bad command-line input, detected before anything was sent. */
@@ -49,6 +51,8 @@ export interface FailureContext {
   resumeArgs: readonly string[];
   interrupted?: 'SIGINT' | 'SIGTERM' | undefined;
   debug: boolean;
+  /** The command's own names for request fields (see flagForPath). */
+  flags?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface DescribedError {
@@ -64,27 +68,20 @@ export interface DescribedError {
   requestId?: string | undefined;
 }
 
-/** How the client names request fields, mapped to the flags that set them. */
-const FLAG_FOR_PATH: Record<string, string> = {
-  'path.project_id': '--project-id',
-  'path.task_id': '<taskId>',
-  'path.file_id': '<fileId>',
-  'query.enterprise_project_id': '--enterprise-project-id',
-  'query.export_size': '--export-size',
-  'body.create_time.start_time': '--created-after',
-  'body.create_time.end_time': '--created-before',
-};
-
-export function flagForPath(path: string): string {
-  const known = FLAG_FOR_PATH[path];
-  if (known) return known;
-  if (path.startsWith('body.export_headers')) return '--column';
-  const body = /^body\.([a-z_]+)$/.exec(path);
-  if (body) return `--${body[1]!.replace(/_/g, '-')}`;
-  return path;
+/**
+ * The flag that sets what the client names `path` (`cluster_name`, `export_headers[1][0]`,
+ * `create_time.start_time`): the command's own names first (`named`, e.g. --column or
+ * <taskId>), else the parameter or field's kebab-case flag.
+ */
+export function flagForPath(path: string, named: Readonly<Record<string, string>> = {}): string {
+  for (const [prefix, flag] of Object.entries(named)) if (path === prefix || path.startsWith(`${prefix}[`)) return flag;
+  if (path.startsWith('options.')) return path;
+  const [, head, rest] = /^([^.[]+)(.*)$/.exec(path) ?? [];
+  return head ? `--${head.replace(/_/g, '-')}${rest ?? ''}` : path;
 }
 
-function quote(arg: string): string {
+function quote(text: string): string {
+  const arg = clean(text);
   // <path>, <fileId>: placeholders for the reader to fill in, not literal arguments.
   if (/^[\w@%+=:,./-]+$/.test(arg) || /^<\w+>$/.test(arg)) return arg;
   return `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -132,6 +129,10 @@ function apiHint(error: ApiError, ctx: FailureContext): string | undefined {
 // (it would start a second export), so say so.
 function maybeCreated(error: unknown, ctx: FailureContext): string | undefined {
   if (ctx.phase !== 'create' || ctx.taskId) return undefined;
+  // The service answered 200 and the answer broke off: the task exists, its ID was lost.
+  if ((error instanceof ConnectionError || error instanceof MalformedResponseError) && error.status === 200) {
+    return 'The service answered HTTP 200, so an export task was created, but its ID could not be read. It was not retried, to avoid a second export.';
+  }
   const uncertain =
     error instanceof ServerError ||
     error instanceof MalformedResponseError ||
@@ -189,7 +190,8 @@ export function describeError(error: unknown, ctx: FailureContext): DescribedErr
   }
   if (error instanceof ValidationError) {
     const lines = error.problems.map(
-      (p) => `  - ${p.message.startsWith(p.path) ? flagForPath(p.path) + p.message.slice(p.path.length) : p.message}`,
+      (p) =>
+        `  - ${p.message.startsWith(p.path) ? flagForPath(p.path, ctx.flags) + p.message.slice(p.path.length) : p.message}`,
     );
     return base(ExitCode.USAGE, `invalid request, nothing was sent:\n${lines.join('\n')}`, [
       `Run "hss-export ${ctx.command} --help" for the allowed values.`,
@@ -210,6 +212,12 @@ export function describeError(error: unknown, ctx: FailureContext): DescribedErr
         ...resumeHints(ctx),
       ]);
     }
+    if (error.code === 'STALLED') {
+      return base(ExitCode.DOWNLOAD, `download failed (STALLED): ${clean(error.message)}; no partial file was left`, [
+        'The server stopped sending. Try again; if it keeps happening, check the network or proxy.',
+        ...resumeHints(ctx),
+      ]);
+    }
     if (error.code === 'DESTINATION_NOT_WRITABLE') {
       // Checked before anything was sent too; reaching this means the folder changed since.
       return base(ExitCode.DOWNLOAD, `download failed (DESTINATION_NOT_WRITABLE): ${error.message}`, [
@@ -223,11 +231,18 @@ export function describeError(error: unknown, ctx: FailureContext): DescribedErr
       resumeHints(ctx),
     );
   }
+  if (error instanceof RedirectError) {
+    return base(ExitCode.API, clean(error.message), [
+      'Nothing was sent to the redirect target. If the endpoint really moved, pass the new one with --endpoint.',
+      ...resumeHints(ctx),
+    ]);
+  }
   if (error instanceof ApiError) {
+    // Server text, printed on lines of our own: cleaned so it cannot forge another line.
     const lines = [`the API answered HTTP ${error.status} while ${describePhase(ctx.phase)}`];
-    lines.push(`  error_code: ${error.errorCode ?? '(none)'}`);
-    lines.push(`  error_msg:  ${error.errorMsg ?? '(none)'}`);
-    lines.push(`  request id: ${error.requestId ?? '(none)'}`);
+    lines.push(`  error_code: ${clean(error.errorCode ?? '(none)')}`);
+    lines.push(`  error_msg:  ${clean(error.errorMsg ?? '(none)')}`);
+    lines.push(`  request id: ${clean(error.requestId ?? '(none)')}`);
     return {
       ...base(ExitCode.API, lines.join('\n'), [apiHint(error, ctx), maybeCreated(error, ctx), ...resumeHints(ctx)]),
       errorCode: error.errorCode,
@@ -255,9 +270,9 @@ export function describeError(error: unknown, ctx: FailureContext): DescribedErr
     );
   }
   if (error instanceof MalformedResponseError) {
-    const id = error.requestId ? ` (request id ${error.requestId})` : '';
+    const id = error.requestId ? ` (request id ${clean(error.requestId)})` : '';
     return {
-      ...base(ExitCode.API, `unexpected answer from the API: ${error.message}${id}`, [
+      ...base(ExitCode.API, `unexpected answer from the API: ${clean(error.message)}${id}`, [
         maybeCreated(error, ctx),
         ...resumeHints(ctx),
       ]),
@@ -266,7 +281,7 @@ export function describeError(error: unknown, ctx: FailureContext): DescribedErr
   }
   if (error instanceof ConnectionError) {
     const proxy = lastProxyRoute();
-    return base(ExitCode.API, error.message, [
+    return base(ExitCode.API, clean(error.message), [
       proxy ? proxyHint(proxy) : 'Check --region/--endpoint and the network (proxy, firewall, DNS).',
       // A proxy that refused the request never passed it on, so no task can have been created.
       proxy?.refusedWith ? undefined : maybeCreated(error, ctx),

@@ -1,29 +1,21 @@
-// --help texts. Each command's help ends with examples; the exit codes come from the one
-// table in exit-codes.ts.
-import {
-  ContainerExportRequestClusterTypeEnum,
-  ContainerExportRequestStatusEnum,
-  exportColumnKeys,
-} from '@hss-export/client';
+// --help texts. The flags of the API's parameters and body fields, with their enums, limits
+// and descriptions, come from the spec (flags.ts); the exit codes from exit-codes.ts.
 import { defaultTitle } from './args.js';
+import { COLUMN_KEYS, FILTER_FLAGS } from './commands/containers.js';
+import { DOWNLOAD_FLAGS } from './commands/download.js';
+import { STATUS_FLAGS } from './commands/status.js';
 import { EXIT_CODE_TABLE } from './exit-codes.js';
+import { flagHelp } from './flags.js';
 
-// The spec's enums, so a new value shows up in --help without touching this file.
-const either = (values: Record<string, string>) => {
-  const all = Object.values(values);
-  return `${all.slice(0, -1).join(', ')} or ${all.at(-1)}`;
-};
-
-const CONNECTION = `Connection:
+export const CONNECTION_HELP = `Connection:
   --region <id>                 HSS region, e.g. ap-southeast-1 (or HUAWEICLOUD_SDK_REGION)
   --endpoint <url>              full endpoint URL instead of --region (https; http only for 127.0.0.1)
   --project-id <id>             project ID (or HUAWEICLOUD_SDK_PROJECT_ID)
-  --enterprise-project-id <id>  enterprise project: 0 (default) or all_granted_eps for all
   --token-stdin                 read an IAM token from stdin instead of the environment
   --mock                        run against the bundled Prism mock (repository checkout only):
                                 no account, no network, example data`;
 
-const OUTPUT = `Output:
+export const OUTPUT_HELP = `Output:
   --json                        print one JSON object on stdout (also on failure, with "error")
   --debug                       more detail on stderr, including stack traces (never credentials)
   -h, --help                    show this help`;
@@ -41,16 +33,24 @@ const PROXIES = `Proxies (from the environment; a lower-case name wins over its 
   NO_PROXY           hosts to reach directly, e.g. 127.0.0.1,.internal.example (* = all)
   --mock never goes through a proxy.`;
 
-function exitCodes(): string {
+export function exitCodes(): string {
   return `Exit codes:\n${EXIT_CODE_TABLE.map(([code, text]) => `  ${String(code).padEnd(4)}${text}`).join('\n')}`;
 }
 
 function columnList(): string {
-  const width = Math.max(...exportColumnKeys.map((k) => k.length));
-  return exportColumnKeys.map((key) => `    ${key.padEnd(width)}  "${defaultTitle(key)}"`).join('\n');
+  const width = Math.max(...COLUMN_KEYS.map((k) => k.length));
+  return COLUMN_KEYS.map((key) => `    ${key.padEnd(width)}  "${defaultTitle(key)}"`).join('\n');
 }
 
-export function mainHelp(): string {
+/** The commands made from the spec's operations, with their summaries. */
+export interface CommandSummary {
+  name: string;
+  summary: string;
+}
+
+export function mainHelp(apiCommands: readonly CommandSummary[] = []): string {
+  const width = Math.max(0, ...apiCommands.map((c) => c.name.length)) + 2;
+  const api = apiCommands.map((c) => `  hss-export ${c.name.padEnd(width)}${c.summary}`).join('\n');
   return `hss-export: export the Huawei Cloud HSS container list to a zip file.
 
 Usage:
@@ -59,6 +59,9 @@ Usage:
   hss-export download <fileId> [--out f]    download the file of a finished task
   hss-export <command> --help               help for one command
   hss-export --version
+
+One command per API operation (every parameter and body field a flag; --json prints the answer):
+${api}
 
 Examples:
   # Try it with no account: the bundled mock, start to finish
@@ -88,23 +91,12 @@ export function containersHelp(): string {
 Usage:
   hss-export containers [filters] [--column key[=Title]]... [--out <path>] [options]
 
-Filters (all optional; they mirror the API's request body):
-  --cluster-container           only containers in a cluster (--no-cluster-container: outside one)
-  --cluster-type <type>         ${either(ContainerExportRequestClusterTypeEnum)}
-  --cluster-name <name>         cluster name
-  --container-name <name>       container name
-  --pod-name <name>             pod name
-  --image-name <name>           image name
-  --status <status>             ${either(ContainerExportRequestStatusEnum)}
-  --risky                       only containers with security risks (--no-risky: only without)
+Filters and parameters (from the spec's create call; all optional):
+${flagHelp(FILTER_FLAGS)}
   --created-after <date>        created at or after this ISO 8601 date or time
   --created-before <date>       created at or before this ISO 8601 date or time
                                 (2026-01-31 means 00:00 UTC; times without a zone are UTC;
-                                sent to the API as epoch milliseconds)
-  --cpu-limit <limit>           CPU limit, e.g. 100m
-  --memory-limit <limit>        memory limit, e.g. 300Mi
-  --export-size <n>             at most n records, 1 to 100000 (API default 100000)
-  --enterprise-project-id <id>  see Connection
+                                sent as create_time, in epoch milliseconds)
 
 Columns (repeat --column; order is kept; default: all of them with these titles):
 ${columnList()}
@@ -124,9 +116,9 @@ Waiting:
   --poll-interval <duration>    time between status checks (default 5s; 200ms with --mock)
   --no-wait                     create the task, print its id on stdout and stop
 
-${CONNECTION}
+${CONNECTION_HELP}
 
-${OUTPUT}
+${OUTPUT_HELP}
 
 Examples:
   # Everything, with the bundled mock (no account needed)
@@ -164,14 +156,17 @@ Usage:
 Prints task_id, task_name, task_status and, once it succeeded, file_id and file_name.
 A task whose status is "failure" exits with code 4.
 
+Parameters (from the spec's status call):
+${flagHelp(STATUS_FLAGS)}
+
 Waiting:
   --wait                        poll until the task succeeds or fails
   --timeout <duration>          with --wait: give up after this long (default 10m)
   --poll-interval <duration>    with --wait: time between checks (default 5s)
 
-${CONNECTION}
+${CONNECTION_HELP}
 
-${OUTPUT}
+${OUTPUT_HELP}
 
 Examples:
   hss-export status 4f7c2d1e --region ap-southeast-1 --project-id "$PROJECT"
@@ -196,14 +191,17 @@ Usage:
 The file is checked (a zip archive of the announced size) and only then appears at --out;
 if anything fails, or you press Ctrl-C, no partial file is left behind.
 
+Parameters (from the spec's download call):
+${flagHelp(DOWNLOAD_FLAGS)}
+
 Download:
   --out <path>                  where to save the zip (default: hss-containers-<fileId>.zip in the
                                 current folder; missing folders are created)
   --force                       replace an existing file
 
-${CONNECTION}
+${CONNECTION_HELP}
 
-${OUTPUT}
+${OUTPUT_HELP}
 
 Examples:
   hss-export download 6f1c2a3b-export-file --out containers.zip --region ap-southeast-1

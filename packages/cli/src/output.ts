@@ -67,3 +67,16 @@ export class Writer {
     this.write(`${text}\n`);
   }
 }
+
+/**
+ * Server text made safe to print on one line: control characters (newlines, ESC, C1),
+ * bidirectional overrides and line separators are shown as escapes, so a task name or an
+ * error message can neither forge a line of output nor drive the terminal. `--json` needs
+ * none of this: JSON.stringify escapes them.
+ */
+export function clean(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
+    c === '\t' ? ' ' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

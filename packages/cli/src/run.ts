@@ -1,7 +1,9 @@
 // The whole CLI as a function: pick the command, run it, print the result or the error,
 // clean up, and return the exit code. bin.ts wires it to the process.
+import { operations } from '@hss-export/client/spec';
 import { containers } from './commands/containers.js';
 import { download } from './commands/download.js';
+import { operationCommand } from './commands/operation.js';
 import { status } from './commands/status.js';
 import type { Context, Io, ResultRecord, RunState } from './context.js';
 import { debugDetails, describeError, UsageError, type DescribedError } from './errors.js';
@@ -13,11 +15,15 @@ import { VERSION } from './version.js';
 
 type Command = (ctx: Context, args: readonly string[]) => Promise<string[]>;
 
+/** The friendly front door, then one command per spec operation (a friendly name wins). */
+const API_COMMANDS = Object.values(operations).map(operationCommand);
 const COMMANDS: Record<string, { run: Command; help: () => string }> = {
+  ...Object.fromEntries(API_COMMANDS.map((c) => [c.name, c])),
   containers: { run: containers, help: containersHelp },
   status: { run: status, help: statusHelp },
   download: { run: download, help: downloadHelp },
 };
+const mainHelpText = () => mainHelp(API_COMMANDS);
 
 export interface RunOptions {
   /** Aborted on SIGINT/SIGTERM. */
@@ -61,12 +67,12 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions):
 
   const [name, ...args] = argv;
   if (name === undefined) {
-    err.write(mainHelp());
+    err.write(mainHelpText());
     return ExitCode.USAGE;
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? args[0] : undefined;
-    out.write(topic && Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic]!.help() : mainHelp());
+    out.write(topic && Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic]!.help() : mainHelpText());
     return ExitCode.OK;
   }
   if (name === '--version' || name === '-v') {
@@ -110,7 +116,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions):
     }
     const lines = await command.run(ctx, args);
     progress.stop();
-    if (json) out.line(JSON.stringify(record(state, undefined)));
+    if (json) out.line(JSON.stringify(state.generic ? state.answer : record(state, undefined)));
     else for (const line of lines) out.line(line);
     return ExitCode.OK;
   } catch (error) {
@@ -123,13 +129,15 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions):
       out: state.out,
       bytes: state.received,
       resumeArgs: state.resumeArgs,
+      flags: state.flags,
       interrupted: options.interruptedBy?.(),
       debug,
     });
     err.line(`hss-export: ${described.message}`);
     for (const hint of described.hints) err.line(hint);
     if (debug) for (const line of debugDetails(error)) err.line(line);
-    if (json) out.line(JSON.stringify(record(state, described)));
+    if (json)
+      out.line(JSON.stringify(state.generic ? { error: record(state, described).error } : record(state, described)));
     return described.exitCode;
   } finally {
     for (const cleanup of cleanups.reverse()) {

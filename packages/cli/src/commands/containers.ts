@@ -1,107 +1,133 @@
-// hss-export containers: filters -> export task -> wait -> zip on disk.
-import type { ContainerExportRequest } from '@hss-export/client';
+// hss-export containers: filters -> export task -> wait -> zip on disk. Its filter flags are
+// the create operation's own (flags.ts); only the columns and the creation-time range get
+// friendlier flags than the generic JSON ones.
+import type { CreateContainerExportTaskParams } from '@hss-export/client';
+import { operations } from '@hss-export/client/spec';
 import {
   CONNECTION_OPTIONS,
+  mergeOptions,
   OUTPUT_OPTIONS,
-  WAIT_OPTIONS,
-  connectionArgs,
   parseColumns,
   parseCommand,
   parseDuration,
   parseIsoDate,
-  parseWholeNumber,
+  resumeArgs,
+  WAIT_OPTIONS,
 } from '../args.js';
 import { connect } from '../connect.js';
 import type { Context } from '../context.js';
 import { resolveDestination, timestampedName } from '../destination.js';
-import { UsageError, commandLine } from '../errors.js';
+import { commandLine, UsageError } from '../errors.js';
+import { clean } from '../output.js';
+import { fieldFlags, optionSpecs, paramsFrom, resolve } from '../flags.js';
 import {
   DEFAULT_POLL_INTERVAL,
   DEFAULT_TIMEOUT,
-  MOCK_POLL_INTERVAL,
   downloadFile,
+  MOCK_POLL_INTERVAL,
   mockReminder,
   savedLine,
   waitForTask,
+  WAIT_FLAGS,
 } from './shared.js';
 
-export const CONTAINERS_OPTIONS = {
-  ...CONNECTION_OPTIONS,
-  ...OUTPUT_OPTIONS,
-  ...WAIT_OPTIONS,
-  'export-size': { type: 'string' },
-  column: { type: 'string', multiple: true },
-  'cluster-container': { type: 'boolean' },
-  'cluster-type': { type: 'string' },
-  'cluster-name': { type: 'string' },
-  'container-name': { type: 'string' },
-  'pod-name': { type: 'string' },
-  'image-name': { type: 'string' },
-  status: { type: 'string' },
-  risky: { type: 'boolean' },
-  'created-after': { type: 'string' },
-  'created-before': { type: 'string' },
-  'cpu-limit': { type: 'string' },
-  'memory-limit': { type: 'string' },
-  out: { type: 'string' },
-  force: { type: 'boolean' },
-  wait: { type: 'boolean', default: true },
-} as const;
+const create = operations.createContainerExportTask;
+const ALL_FLAGS = fieldFlags(create);
 
-type Values = ReturnType<typeof parseCommand<typeof CONTAINERS_OPTIONS>>['values'];
+/**
+ * The body fields that get friendly flags instead of JSON ones. Typed against the
+ * generated params, so a renamed or removed field fails the typecheck here.
+ */
+export const FRIENDLY = {
+  export_headers: '--column',
+  create_time: '--created-after / --created-before',
+} satisfies Partial<Record<keyof CreateContainerExportTaskParams, string>>;
 
-/** Flag values -> the API's request body. Enum and length rules are left to the client, which has them from the spec. */
-export function buildRequest(values: Values): ContainerExportRequest {
-  const body: Record<string, unknown> = { export_headers: parseColumns(values.column) };
-  const text = {
-    cluster_type: values['cluster-type'],
-    cluster_name: values['cluster-name'],
-    container_name: values['container-name'],
-    pod_name: values['pod-name'],
-    image_name: values['image-name'],
-    status: values.status,
-    cpu_limit: values['cpu-limit'],
-    memory_limit: values['memory-limit'],
+/** What error messages call those fields (see errors.ts flagForPath). */
+const FRIENDLY_PATHS = {
+  export_headers: '--column',
+  'create_time.start_time': '--created-after',
+  'create_time.end_time': '--created-before',
+  create_time: '--created-after/--created-before',
+} satisfies Record<
+  keyof typeof FRIENDLY | `create_time.${keyof NonNullable<CreateContainerExportTaskParams['create_time']>}`,
+  string
+>;
+
+/** The create operation's flags, without the ones FRIENDLY replaces. */
+export const FILTER_FLAGS = ALL_FLAGS.filter((f) => !Object.hasOwn(FRIENDLY, f.name));
+
+/** The allowed `--column` keys: the spec's x-hss-column-keys of export_headers' items. */
+export const COLUMN_KEYS: readonly string[] = (() => {
+  const headers = ALL_FLAGS.find((f) => f.name === ('export_headers' satisfies keyof CreateContainerExportTaskParams));
+  return resolve(headers?.schema.items ?? {}).columnKeys ?? [];
+})();
+
+export const CONTAINERS_OPTIONS = mergeOptions(
+  CONNECTION_OPTIONS,
+  OUTPUT_OPTIONS,
+  WAIT_OPTIONS,
+  optionSpecs(FILTER_FLAGS),
+  {
+    column: { type: 'string', multiple: true },
+    'created-after': { type: 'string' },
+    'created-before': { type: 'string' },
+    out: { type: 'string' },
+    force: { type: 'boolean' },
+    wait: { type: 'boolean', default: true },
+  },
+);
+
+/** Flag values -> the create call's params. Enum and length rules are left to the client, which has them from the spec. */
+export function buildRequest(values: Record<string, unknown>): CreateContainerExportTaskParams {
+  const request: CreateContainerExportTaskParams = {
+    ...(paramsFrom(FILTER_FLAGS, values) as Omit<CreateContainerExportTaskParams, keyof typeof FRIENDLY>),
+    export_headers: parseColumns(values.column as string[] | undefined, COLUMN_KEYS),
   };
-  for (const [field, value] of Object.entries(text)) if (value !== undefined) body[field] = value;
-  if (values['cluster-container'] !== undefined) body.cluster_container = values['cluster-container'];
-  if (values.risky !== undefined) body.risky = values.risky;
-
+  const text = (flag: string) => values[flag] as string | undefined;
   const after =
-    values['created-after'] === undefined ? undefined : parseIsoDate('--created-after', values['created-after']);
+    text('created-after') === undefined ? undefined : parseIsoDate('--created-after', text('created-after')!);
   const before =
-    values['created-before'] === undefined ? undefined : parseIsoDate('--created-before', values['created-before']);
+    text('created-before') === undefined ? undefined : parseIsoDate('--created-before', text('created-before')!);
   if (after !== undefined && before !== undefined && after > before) {
     throw new UsageError(
-      `--created-after (${values['created-after']}) is later than --created-before (${values['created-before']})`,
+      `--created-after (${text('created-after')}) is later than --created-before (${text('created-before')})`,
     );
   }
   if (after !== undefined || before !== undefined) {
-    body.create_time = {
+    request.create_time = {
       ...(after === undefined ? {} : { start_time: after }),
       ...(before === undefined ? {} : { end_time: before }),
     };
   }
-  return body as unknown as ContainerExportRequest;
+  return request;
 }
 
 export async function containers(ctx: Context, args: readonly string[]): Promise<string[]> {
+  ctx.state.flags = FRIENDLY_PATHS;
   const { values } = parseCommand(args, CONTAINERS_OPTIONS, []);
-  ctx.state.resumeArgs = connectionArgs(values);
   const request = buildRequest(values);
-  const exportSize =
-    values['export-size'] === undefined ? undefined : parseWholeNumber('--export-size', values['export-size']);
+  // The wait and the download repeat the parameters they share with the create call.
+  ctx.state.resumeArgs = resumeArgs(
+    values,
+    WAIT_FLAGS.map((f) => f.flag),
+  );
   const wait = values.wait !== false;
-  const timeoutMs = parseDuration('--timeout', values.timeout ?? DEFAULT_TIMEOUT);
+  const timeoutMs = parseDuration('--timeout', (values.timeout as string | undefined) ?? DEFAULT_TIMEOUT);
   const pollIntervalMs = parseDuration(
     '--poll-interval',
-    values['poll-interval'] ?? (values.mock ? MOCK_POLL_INTERVAL : DEFAULT_POLL_INTERVAL),
+    (values['poll-interval'] as string | undefined) ?? (values.mock ? MOCK_POLL_INTERVAL : DEFAULT_POLL_INTERVAL),
   );
   const force = values.force === true;
 
   let destination: string | undefined;
   if (wait) {
-    destination = await resolveDestination(values.out, ctx.io.cwd, force, timestampedName(ctx.now()));
+    destination = await resolveDestination(
+      values.out as string | undefined,
+      ctx.io.cwd,
+      force,
+      timestampedName(ctx.now()),
+    );
     ctx.state.out = destination;
   } else {
     for (const flag of ['out', 'force', 'timeout', 'poll-interval'] as const) {
@@ -110,27 +136,23 @@ export async function containers(ctx: Context, args: readonly string[]): Promise
     }
   }
 
-  const { client, enterpriseProjectId } = await connect(values, ctx);
+  const { client } = await connect(values, ctx);
 
   ctx.state.phase = 'create';
   ctx.progress.note(
     `Creating a container export task (${request.export_headers.length} columns) in project ${client.projectId} at ${client.endpoint}`,
   );
-  const { task_id: taskId } = await client.createContainerExportTask(request, {
-    exportSize,
-    enterpriseProjectId,
-    signal: ctx.signal,
-  });
+  const { task_id: taskId } = await client.createContainerExportTask(request, { signal: ctx.signal });
   ctx.state.taskId = taskId;
-  ctx.progress.note(`Created export task ${taskId}`);
+  ctx.progress.note(`Created export task ${clean(taskId)}`);
 
   if (!wait) {
     ctx.err.line(`Check on it with: ${commandLine(['status', taskId, '--wait', ...ctx.state.resumeArgs])}`);
     return [taskId];
   }
-
-  const result = await waitForTask(ctx, client, taskId, { pollIntervalMs, timeoutMs, enterpriseProjectId });
-  const written = await downloadFile(ctx, client, result.fileId, destination!, { force, enterpriseProjectId });
+  const shared = paramsFrom(WAIT_FLAGS, values);
+  const result = await waitForTask(ctx, client, { ...shared, task_id: taskId }, { pollIntervalMs, timeoutMs });
+  const written = await downloadFile(ctx, client, { ...shared, file_id: result.fileId }, destination!, { force });
   mockReminder(ctx);
   return [savedLine(written.path, written.bytes)];
 }

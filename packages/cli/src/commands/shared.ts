@@ -1,37 +1,52 @@
 // Steps that more than one command takes: wait for a task, download a file.
-import type { HssClient } from '@hss-export/client';
+import type { DownloadExportedFileParams, GetExportTaskParams, HssClient } from '@hss-export/client';
 import { downloadExportToFile } from '@hss-export/client/node';
+import { operations } from '@hss-export/client/spec';
 import type { Context } from '../context.js';
 import { ensureParentFolder } from '../destination.js';
+import { fieldFlags } from '../flags.js';
 import { formatBytes } from '../format.js';
+import { clean } from '../output.js';
 
 export const DEFAULT_TIMEOUT = '10m';
 export const DEFAULT_POLL_INTERVAL = '5s';
 // Prism answers "success" at once; no need to make the demo wait.
 export const MOCK_POLL_INTERVAL = '200ms';
 
+/**
+ * The query and header flags that the create, status and download calls all take (today
+ * --enterprise-project-id): given once to `containers`, they apply to all three calls and
+ * are repeated in the resume commands.
+ */
+export const WAIT_FLAGS = (() => {
+  const [create, status, download] = [
+    operations.createContainerExportTask,
+    operations.getExportTask,
+    operations.downloadExportedFile,
+  ].map((op) => fieldFlags(op).filter((f) => f.where === 'query' || f.where === 'header'));
+  return create!.filter((f) => [status!, download!].every((other) => other.some((o) => o.name === f.name)));
+})();
+
 export interface WaitSettings {
   pollIntervalMs: number;
   timeoutMs: number;
-  enterpriseProjectId: string | undefined;
 }
 
-export async function waitForTask(ctx: Context, client: HssClient, taskId: string, settings: WaitSettings) {
+export async function waitForTask(ctx: Context, client: HssClient, task: GetExportTaskParams, settings: WaitSettings) {
   ctx.state.phase = 'wait';
-  ctx.state.taskId = taskId;
-  ctx.progress.waitStarted(taskId, settings.pollIntervalMs, settings.timeoutMs);
-  const result = await client.waitForExportTask(taskId, {
+  ctx.state.taskId = task.task_id;
+  ctx.progress.waitStarted(clean(task.task_id), settings.pollIntervalMs, settings.timeoutMs);
+  const result = await client.waitForExportTask(task, {
     pollIntervalMs: settings.pollIntervalMs,
     timeoutMs: settings.timeoutMs,
-    enterpriseProjectId: settings.enterpriseProjectId,
     signal: ctx.signal,
     onProgress: (progress) => {
       ctx.state.status = progress.status;
-      ctx.debugLog(`poll ${progress.polls}: task ${progress.taskId} is ${progress.status}`);
+      ctx.debugLog(`poll ${progress.polls}: task ${clean(progress.taskId)} is ${progress.status}`);
       ctx.progress.waitUpdate(progress);
     },
   });
-  ctx.progress.waitEnded(taskId, 'success');
+  ctx.progress.waitEnded(clean(task.task_id), 'success');
   ctx.state.status = 'success';
   ctx.state.fileId = result.fileId;
   ctx.state.fileName = result.fileName;
@@ -41,18 +56,17 @@ export async function waitForTask(ctx: Context, client: HssClient, taskId: strin
 export async function downloadFile(
   ctx: Context,
   client: HssClient,
-  fileId: string,
+  file: DownloadExportedFileParams,
   destination: string,
-  options: { force: boolean; enterpriseProjectId: string | undefined },
+  options: { force: boolean },
 ) {
   ctx.state.phase = 'download';
-  ctx.state.fileId = fileId;
+  ctx.state.fileId = file.file_id;
   ctx.state.out = destination;
   await ensureParentFolder(destination);
-  ctx.progress.downloadStarted(fileId, destination);
-  const written = await downloadExportToFile(client, fileId, destination, {
+  ctx.progress.downloadStarted(clean(file.file_id), destination);
+  const written = await downloadExportToFile(client, file, destination, {
     overwrite: options.force,
-    enterpriseProjectId: options.enterpriseProjectId,
     signal: ctx.signal,
     onProgress: (bytes) => {
       ctx.state.received = bytes;
@@ -73,5 +87,7 @@ export function savedLine(path: string, bytes: number): string {
 /** Said once more at the end, so nobody mistakes the mock's example file for real data. */
 export function mockReminder(ctx: Context): void {
   if (ctx.state.mock)
-    ctx.err.line("This ran against the Prism mock: the file holds the spec's example data, not your containers.");
+    ctx.err.line(
+      "This ran against the Prism mock: the file is the spec's example (an empty zip archive), not your containers.",
+    );
 }
