@@ -37,7 +37,9 @@ describe('environment link', () => {
 
   it('gives a reason naming the variables when none is set; empty values count as unset', async () => {
     const result = await envLink().resolve(ctx({ HUAWEICLOUD_SDK_AK: '', HSS_EXPORT_TOKEN: '', HOME: '/home/x' }));
-    expect(result).toEqual({ reason: expect.stringMatching(/HUAWEICLOUD_SDK_AK.*HSS_EXPORT_TOKEN.*HUAWEICLOUD_SDK_IDP_ID/) });
+    expect(result).toEqual({
+      reason: expect.stringMatching(/HUAWEICLOUD_SDK_AK.*HSS_EXPORT_TOKEN.*HUAWEICLOUD_SDK_IDP_ID/),
+    });
   });
 
   const contradictions: Array<[string, Record<string, string>, RegExp]> = [
@@ -70,7 +72,12 @@ describe('environment link', () => {
     ],
     [
       'federation and AK/SK',
-      { HUAWEICLOUD_SDK_IDP_ID: 'idp-ci', HUAWEICLOUD_SDK_ID_TOKEN_FILE: '/run/t', HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK },
+      {
+        HUAWEICLOUD_SDK_IDP_ID: 'idp-ci',
+        HUAWEICLOUD_SDK_ID_TOKEN_FILE: '/run/t',
+        HUAWEICLOUD_SDK_AK: AK,
+        HUAWEICLOUD_SDK_SK: SK,
+      },
       /HUAWEICLOUD_SDK_IDP_ID and HUAWEICLOUD_SDK_ID_TOKEN_FILE \(OIDC federation\) are set together with HUAWEICLOUD_SDK_AK/,
     ],
     [
@@ -90,7 +97,12 @@ describe('environment link', () => {
     ],
     [
       'a plain-http IAM endpoint',
-      { HUAWEICLOUD_SDK_IDP_ID: 'i', HUAWEICLOUD_SDK_ID_TOKEN_FILE: '/t', HUAWEICLOUD_SDK_PROJECT_ID: 'p', HUAWEICLOUD_SDK_IAM_ENDPOINT: 'http://iam.example.com' },
+      {
+        HUAWEICLOUD_SDK_IDP_ID: 'i',
+        HUAWEICLOUD_SDK_ID_TOKEN_FILE: '/t',
+        HUAWEICLOUD_SDK_PROJECT_ID: 'p',
+        HUAWEICLOUD_SDK_IAM_ENDPOINT: 'http://iam.example.com',
+      },
       /HUAWEICLOUD_SDK_IAM_ENDPOINT must use https:\/\//,
     ],
   ];
@@ -110,7 +122,12 @@ describe('environment link', () => {
       HUAWEICLOUD_SDK_PROJECT_ID: 'p-env',
       HUAWEICLOUD_SDK_IAM_ENDPOINT: 'iam.ap-southeast-1.myhuaweicloud.com',
     };
-    const link = envLink({ federation: (s) => (seen.push(s), provider) });
+    const link = envLink({
+      federation: (s) => {
+        seen.push(s);
+        return provider;
+      },
+    });
     const result = hit(await link.resolve(ctx(env)));
     expect(result.provider).toBe(provider);
     expect(result.iamEndpoint).toBe('https://iam.ap-southeast-1.myhuaweicloud.com');
@@ -134,7 +151,11 @@ describe('environment link', () => {
   });
 
   it('federation without a federation provider (outside Node) says it is Node-only', async () => {
-    const env = { HUAWEICLOUD_SDK_IDP_ID: 'idp-ci', HUAWEICLOUD_SDK_ID_TOKEN_FILE: '/run/t', HUAWEICLOUD_SDK_PROJECT_ID: 'p' };
+    const env = {
+      HUAWEICLOUD_SDK_IDP_ID: 'idp-ci',
+      HUAWEICLOUD_SDK_ID_TOKEN_FILE: '/run/t',
+      HUAWEICLOUD_SDK_PROJECT_ID: 'p',
+    };
     const error = await failureOf(envLink().resolve(ctx(env)));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toMatch(/only works in Node; elsewhere pass credentials explicitly/);
@@ -152,9 +173,13 @@ describe('environment link', () => {
   });
 
   it('never reads the ID token file itself (that is the federation provider’s job, at each exchange)', async () => {
-    const env = { HUAWEICLOUD_SDK_IDP_ID: 'i', HUAWEICLOUD_SDK_ID_TOKEN_FILE: `/nonexistent/${ID_TOKEN}`, HUAWEICLOUD_SDK_PROJECT_ID: 'p' };
-    await expect(envLink({ federation: () => ({ source: 'f' }) as CredentialProvider }).resolve(ctx(env))).resolves.toHaveProperty(
-      'provider',
-    );
+    const env = {
+      HUAWEICLOUD_SDK_IDP_ID: 'i',
+      HUAWEICLOUD_SDK_ID_TOKEN_FILE: `/nonexistent/${ID_TOKEN}`,
+      HUAWEICLOUD_SDK_PROJECT_ID: 'p',
+    };
+    await expect(
+      envLink({ federation: () => ({ source: 'f' }) as CredentialProvider }).resolve(ctx(env)),
+    ).resolves.toHaveProperty('provider');
   });
 });
