@@ -40,9 +40,17 @@ describe('credentials option link', () => {
   });
 
   it.each([
-    ['token and AK/SK', { token: TOKEN, accessKey: AK, secretKey: SK }, /either \{ token \} or \{ accessKey, secretKey \}/],
+    [
+      'token and AK/SK',
+      { token: TOKEN, accessKey: AK, secretKey: SK },
+      /either \{ token \} or \{ accessKey, secretKey \}/,
+    ],
     ['empty token', { token: '' }, /credentials.token is empty/],
-    ['security token with a token', { token: TOKEN, securityToken: SECURITY_TOKEN }, /securityToken goes with temporary/],
+    [
+      'security token with a token',
+      { token: TOKEN, securityToken: SECURITY_TOKEN },
+      /securityToken goes with temporary/,
+    ],
     ['AK without SK', { accessKey: AK }, /need both accessKey and secretKey/],
     ['SK without AK', { secretKey: SK }, /need both accessKey and secretKey/],
   ])('%s is a ConfigError', async (_name, given, message) => {

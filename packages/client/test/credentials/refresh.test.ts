@@ -94,7 +94,13 @@ describe('refreshing', () => {
   it('a credential that has already expired when fetched is an error that points at the clock', async () => {
     const clock = manualClock();
     const provider = refreshing(
-      async () => ({ kind: 'aksk', accessKey: AK, secretKey: SK, securityToken: SECURITY_TOKEN, expiresAt: clock.now() }),
+      async () => ({
+        kind: 'aksk',
+        accessKey: AK,
+        secretKey: SK,
+        securityToken: SECURITY_TOKEN,
+        expiresAt: clock.now(),
+      }),
       { source: 'instance metadata', now: clock.now, renewHint: 'n/a' },
     );
     const error = await failureOf(provider.get());
@@ -138,7 +144,9 @@ describe('refreshing', () => {
     const error = await failureOf(provider.get());
     expect(error).toBeInstanceOf(CredentialSourceError);
     expect((error as CredentialSourceError).code).toBe('STALE');
-    expect(error.message).toMatch(/instance metadata gave the credential the server had already refused.*check the agency/);
+    expect(error.message).toMatch(
+      /instance metadata gave the credential the server had already refused.*check the agency/,
+    );
   });
 
   it('a renewal ahead of expiry that fails falls back to the still-valid credential, and warns once', async () => {
@@ -243,6 +251,8 @@ describe('fixedCredential', () => {
     provider.invalidate(c);
     const error = await failureOf(provider.get());
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toMatch(/environment \(HSS_EXPORT_TOKEN\) gave the credential .* set HSS_EXPORT_TOKEN to a new token/);
+    expect(error.message).toMatch(
+      /environment \(HSS_EXPORT_TOKEN\) gave the credential .* set HSS_EXPORT_TOKEN to a new token/,
+    );
   });
 });
