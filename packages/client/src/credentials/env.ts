@@ -55,7 +55,7 @@ export function chooseCredential(s: CredentialSettings, names: SettingNames, whe
   const federation = `${names.idpId} and ${names.idTokenFile}`;
   if (hasKeys && hasToken) {
     throw new ConfigError(
-      `${where}: both ${keys} and ${names.token} are set; unset one (AK/SK sign each request, ${names.token} is an IAM token)`,
+      `${where}: ${names.ak}/${names.sk} and ${names.token} are both set; unset one (AK/SK sign each request, ${names.token} is an IAM token)`,
     );
   }
   if (hasFederation && (hasKeys || hasToken)) {

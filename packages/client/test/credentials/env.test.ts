@@ -3,7 +3,7 @@ import { ConfigError } from '../../src/errors.js';
 import type { LinkHit, LinkResult } from '../../src/credentials/chain.js';
 import { envLink, iamEndpointFromEnv } from '../../src/credentials/env.js';
 import type { ChainContext, CredentialProvider, FederationSettings } from '../../src/credentials/types.js';
-import { AK, failureOf, ID_TOKEN, SECURITY_TOKEN, SK, TOKEN } from './support.js';
+import { AK, failureOf, ID_TOKEN, SECURITY_TOKEN, SK, TOKEN, thrownBy } from './support.js';
 
 const ctx = (env: Record<string, string | undefined>, extra: Partial<ChainContext> = {}): ChainContext => ({
   env,
@@ -48,7 +48,7 @@ describe('environment link', () => {
     [
       'AK/SK and a token',
       { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK, HSS_EXPORT_TOKEN: TOKEN },
-      /both HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK and HSS_EXPORT_TOKEN are set; unset one/,
+      /HUAWEICLOUD_SDK_AK\/HUAWEICLOUD_SDK_SK and HSS_EXPORT_TOKEN are both set; unset one/,
     ],
     [
       'a security token with a token',
@@ -166,10 +166,11 @@ describe('environment link', () => {
     expect(iamEndpointFromEnv({ HUAWEICLOUD_SDK_IAM_ENDPOINT: 'iam.example.com/' })).toBe('https://iam.example.com');
     expect(iamEndpointFromEnv({ HUAWEICLOUD_SDK_IAM_ENDPOINT: 'http://127.0.0.1:8443' })).toBe('http://127.0.0.1:8443');
     expect(iamEndpointFromEnv({ HUAWEICLOUD_SDK_IAM_ENDPOINT: 'localhost:8443' })).toBe('https://localhost:8443');
-    expect(() => iamEndpointFromEnv({ HUAWEICLOUD_SDK_IAM_ENDPOINT: 'https://iam.example.com?x=1' })).toThrow(
-      /plain base URL/,
-    );
-    expect(() => iamEndpointFromEnv({ HUAWEICLOUD_SDK_IAM_ENDPOINT: 'https://exa mple' })).toThrow(/not a URL/);
+    const bad = (value: string) => thrownBy(() => iamEndpointFromEnv({ HUAWEICLOUD_SDK_IAM_ENDPOINT: value })).message;
+    expect(bad(`https://iam.example.com?ak=${AK}`)).toMatch(/plain base URL/);
+    expect(bad(`https://u:${SK}@iam.example.com`)).toMatch(/without \?query, #hash or user:password@/);
+    expect(bad(`https://exa mple/${SK}`)).toMatch(/HUAWEICLOUD_SDK_IAM_ENDPOINT is not a URL or host name/);
+    expect(bad('http://iam.example.com')).toMatch(/must use https:\/\/ .*got http:\/\/iam\.example\.com/);
   });
 
   it('never reads the ID token file itself (that is the federation provider’s job, at each exchange)', async () => {

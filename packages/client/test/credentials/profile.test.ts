@@ -5,7 +5,7 @@ import { ConfigError } from '../../src/errors.js';
 import type { LinkHit, LinkResult } from '../../src/credentials/chain.js';
 import { parseIni, profileLink, profilePath } from '../../src/credentials/profile.js';
 import type { ChainContext, CredentialProvider, FederationSettings } from '../../src/credentials/types.js';
-import { AK, failureOf, SECURITY_TOKEN, SK, tempDir } from './support.js';
+import { AK, failureOf, SECURITY_TOKEN, SK, tempDir, thrownBy } from './support.js';
 
 const ctx = (env: Record<string, string | undefined>, extra: Partial<ChainContext> = {}): ChainContext => ({
   env,
@@ -58,15 +58,9 @@ describe('parseIni', () => {
 
   it('reports a bad line by number and path only, never its content', () => {
     const text = `[basic]\nak = ${AK}\n\n# c\n\n\n${SK}\n`;
-    const error = (() => {
-      try {
-        parseIni(text, '/home/u/.huaweicloud/credentials');
-      } catch (e) {
-        return e as Error;
-      }
-    })();
+    const error = thrownBy(() => parseIni(text, '/home/u/.huaweicloud/credentials'));
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error!.message).toBe(
+    expect(error.message).toBe(
       'line 7 of /home/u/.huaweicloud/credentials is not `key = value`, a [section] header or a # comment: correct or remove it',
     );
   });

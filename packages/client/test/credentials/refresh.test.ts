@@ -4,7 +4,7 @@ import { AbortError, ConfigError } from '../../src/errors.js';
 import { CredentialSourceError } from '../../src/credentials/errors.js';
 import { fixedCredential, refreshing } from '../../src/credentials/refresh.js';
 import type { AkSkCredential, Credential } from '../../src/credentials/types.js';
-import { AK, failureOf, manualClock, SECURITY_TOKEN, SK, TOKEN } from './support.js';
+import { AK, ALL_SECRETS, failureOf, leakedFrom, manualClock, SECURITY_TOKEN, SK, TOKEN } from './support.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -168,6 +168,7 @@ describe('refreshing', () => {
     expect(calls).toBe(3);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/could not renew the credentials from test ahead of time.*valid until/);
+    expect(leakedFrom(warnings, ALL_SECRETS)).toEqual([]);
     // Once it has expired there is nothing to fall back on.
     clock.advance(MIN);
     expect(await failureOf(provider.get())).toBeInstanceOf(CredentialSourceError);

@@ -56,6 +56,17 @@ export async function failureOf(promise: Promise<unknown>, secrets: readonly str
   return error;
 }
 
+/** The error `fn` throws (it must throw), checked for leaks. */
+export function thrownBy(fn: () => unknown, secrets: readonly string[] = ALL_SECRETS): Error {
+  try {
+    fn();
+  } catch (error) {
+    expectNoLeak(error, secrets);
+    return error as Error;
+  }
+  throw new Error('expected a throw');
+}
+
 /** A scripted 127.0.0.1 server, stopped when the test ends (also when it fails). */
 export async function server(routes: Record<string, Step[]>) {
   const s = await startScriptedServer(routes);
