@@ -1,7 +1,7 @@
 // From the connection flags and the environment to a client: the real API (credentials
 // from HUAWEICLOUD_SDK_* / HSS_EXPORT_TOKEN, or a token piped into --token-stdin), or the
 // bundled Prism mock (--mock).
-import { createHssClient, type Credentials, type HssClient } from '@hss-export/client';
+import { createHssClient, type Credentials, type HssClient, REDACT } from '@hss-export/client';
 import type { Context, Stdin } from './context.js';
 import { InterruptedError, UsageError } from './errors.js';
 import { fetchFromEnv } from './proxy.js';
@@ -49,15 +49,8 @@ export function checkConnectionValues(values: ConnectionValues, env: Record<stri
       'no region: pass --region (e.g. ap-southeast-1) or --endpoint, or set HUAWEICLOUD_SDK_REGION. To try the CLI without an account, add --mock',
     );
   }
-  if (values['project-id'] === undefined && !env.HUAWEICLOUD_SDK_PROJECT_ID) {
-    throw new UsageError('no project ID: pass --project-id or set HUAWEICLOUD_SDK_PROJECT_ID');
-  }
-  if (!values['token-stdin'] && !env.HUAWEICLOUD_SDK_AK && !env.HUAWEICLOUD_SDK_SK && !env.HSS_EXPORT_TOKEN) {
-    throw new UsageError(
-      'no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (plus HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary keys), ' +
-        'or HSS_EXPORT_TOKEN for an IAM token, or pipe a token into --token-stdin',
-    );
-  }
+  // Credentials and the project ID may also come from the credentials file, the instance
+  // metadata service or IAM (the client's provider chain); it says what is missing.
 }
 
 export async function connect(values: ConnectionValues, ctx: Context): Promise<Session> {
@@ -105,26 +98,17 @@ export async function connect(values: ConnectionValues, ctx: Context): Promise<S
       fetch: proxy?.fetch,
     });
   }
-  ctx.debugLog(
-    `endpoint ${client.endpoint}, project ${client.projectId}, auth ${authKind(values, ctx.io.env, token)} (values hidden)`,
-  );
+  // Whatever the client has to hide (credentials from a file or the metadata service too),
+  // the CLI's output hides as well.
+  ctx.secrets.addRedactor((client as unknown as Record<symbol, (text: string) => string>)[REDACT]!);
+  if (ctx.debug) {
+    const settings = await client.settings();
+    ctx.debugLog(
+      `endpoint ${client.endpoint}, credentials from ${settings.credentialSource}, project ${settings.projectId} from ${settings.projectIdSource} (values hidden)`,
+    );
+  }
   if (proxy) ctx.debugLog(proxy.describe(client.endpoint));
   return { client };
-}
-
-function authKind(
-  values: ConnectionValues,
-  env: Record<string, string | undefined>,
-  token: string | undefined,
-): string {
-  if (values.mock) return token === undefined ? 'placeholder token for the mock' : 'token from stdin';
-  if (token !== undefined) return 'token from stdin';
-  if (env.HUAWEICLOUD_SDK_AK || env.HUAWEICLOUD_SDK_SK) {
-    return env.HUAWEICLOUD_SDK_SECURITY_TOKEN
-      ? 'temporary AK/SK with security token from the environment'
-      : 'AK/SK from the environment';
-  }
-  return 'token from HSS_EXPORT_TOKEN';
 }
 
 async function startMock(ctx: Context): Promise<string> {

@@ -6,6 +6,7 @@ import {
   AuthenticationError,
   ConfigError,
   ConnectionError,
+  CredentialSourceError,
   ExportFailedError,
   ExportTimeoutError,
   HssError,
@@ -198,6 +199,13 @@ export function describeError(error: unknown, ctx: FailureContext): DescribedErr
     ]);
   }
   if (error instanceof ConfigError) return base(ExitCode.USAGE, configMessage(error.message));
+  if (error instanceof CredentialSourceError) {
+    // The metadata service or IAM could not give credentials or the project ID; nothing reached HSS.
+    return base(ExitCode.API, clean(error.message), [
+      error.retryable ? 'This may pass: try again in a moment.' : undefined,
+      'Or set the credentials another way (see hss-export --help, "Credentials").',
+    ]);
+  }
   if (error instanceof DownloadError) {
     if (error.code === 'DESTINATION_EXISTS') {
       return base(

@@ -20,11 +20,19 @@ export const OUTPUT_HELP = `Output:
   --debug                       more detail on stderr, including stack traces (never credentials)
   -h, --help                    show this help`;
 
-const CREDENTIALS = `Credentials (never from flags, never printed):
-  HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK   AK/SK, signed with SDK-HMAC-SHA256 (recommended)
-  HUAWEICLOUD_SDK_SECURITY_TOKEN           added for temporary AK/SK
-  HSS_EXPORT_TOKEN                         an IAM token, if no AK/SK is set
-  --token-stdin                            a token piped in: pass show hss | hss-export ...`;
+const CREDENTIALS = `Credentials (never from flags, never printed), the first source that has them wins:
+  --token-stdin                            a token piped in: pass show hss | hss-export ...
+  HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK   AK/SK, signed with SDK-HMAC-SHA256 (recommended),
+  HUAWEICLOUD_SDK_SECURITY_TOKEN           plus this for temporary AK/SK
+  HSS_EXPORT_TOKEN                         or an IAM token
+  HUAWEICLOUD_SDK_IDP_ID,                  or OIDC federation: a CI system's ID token file,
+    HUAWEICLOUD_SDK_ID_TOKEN_FILE          exchanged at IAM for a token (needs a project ID)
+  ~/.huaweicloud/credentials               or the credentials file ([basic]: ak, sk, security_token,
+                                           project_id, ...; another file: HUAWEICLOUD_SDK_CREDENTIALS_FILE)
+  instance metadata                        or, on an ECS instance or CCE node with an agency,
+                                           its temporary AK/SK (renewed before they expire)
+  The project ID: --project-id, HUAWEICLOUD_SDK_PROJECT_ID, project_id in the file, or the one
+  project IAM lists for the region (AK/SK only). HUAWEICLOUD_SDK_IAM_ENDPOINT names another IAM.`;
 
 const PROXIES = `Proxies (from the environment; a lower-case name wins over its upper-case one):
   HTTPS_PROXY        proxy for the API, e.g. http://proxy.example:8080 or

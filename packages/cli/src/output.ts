@@ -22,6 +22,7 @@ const MIN_SECRET_LENGTH = 4;
 
 export class Secrets {
   private readonly values = new Set<string>();
+  private readonly redactors: ((text: string) => string)[] = [];
 
   static fromEnv(env: Record<string, string | undefined>): Secrets {
     const secrets = new Secrets();
@@ -36,8 +37,13 @@ export class Secrets {
     }
   }
 
+  /** Another redaction to apply too, e.g. the client's (it knows credentials from any source). */
+  addRedactor(redact: ((text: string) => string) | undefined): void {
+    if (redact) this.redactors.push(redact);
+  }
+
   redact(text: string): string {
-    let out = text;
+    let out = this.redactors.reduce((t, r) => r(t), text);
     // Longest first, so a secret containing another is replaced whole.
     for (const secret of [...this.values].sort((a, b) => b.length - a.length))
       out = out.split(secret).join('[REDACTED]');

@@ -10,8 +10,15 @@ export const REDACT = Symbol.for('@hss-export/client.redact');
 
 export interface HssClient extends HssOperations, Workflow {
   readonly endpoint: string;
-  readonly projectId: string;
+  /** The explicit project ID, if one was passed; `settings()` has the one in use. */
+  readonly projectId: string | undefined;
   readonly region: string | undefined;
+  /**
+   * Where the credentials and the project ID come from. Runs the provider chain (once) if
+   * they were not passed; every call does this too, so calling it is only needed to fail
+   * fast or to say which source is used.
+   */
+  settings(): Promise<{ credentialSource: string; projectId: string; projectIdSource: string }>;
 }
 
 /**
@@ -30,6 +37,10 @@ export function createHssClient(options: HssClientOptions = {}): HssClient {
     endpoint: config.endpoint,
     projectId: config.projectId,
     region: config.region,
+    settings: async () => {
+      const s = await config.settings();
+      return { credentialSource: s.credentials.source, projectId: s.projectId, projectIdSource: s.projectIdSource };
+    },
     ...api,
     waitForExportTask: async (...args) => (await load()).waitForExportTask(...args),
     exportContainers: async (...args) => (await load()).exportContainers(...args),

@@ -1,8 +1,12 @@
-// Turns createHssClient's options (and the environment variables the official Huawei SDKs
-// read) into one checked configuration, failing early with the setting to supply.
+// Turns createHssClient's options into one checked configuration, failing early with the
+// setting to supply. Credentials and the project ID that are not passed come from the
+// provider chain (credentials/), loaded and run on the first call.
+import type { Credential, CredentialProvider } from './credentials/types.js';
 import { ConfigError } from './errors.js';
 import { servers } from './generated/regions.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+
+export type { Credential, CredentialProvider } from './credentials/types.js';
 
 export interface TokenCredentials {
   /** IAM project-scoped token (`X-Subject-Token` from IAM), sent as `X-Auth-Token`. */
@@ -16,27 +20,18 @@ export interface AkSkCredentials {
 }
 export type Credentials = TokenCredentials | AkSkCredentials;
 
-/** What a request is authenticated with right now. */
-export type Credential =
-  | { kind: 'token'; token: string; expiresAt?: number }
-  | { kind: 'aksk'; accessKey: string; secretKey: string; securityToken?: string | undefined; expiresAt?: number };
-
-/** Where credentials come from; temporary ones are refreshed behind `get()`. */
-export interface CredentialProvider {
-  /** Where they came from, for messages; never a secret. */
-  readonly source: string;
-  get(options?: { signal?: AbortSignal | undefined }): Promise<Credential>;
-  /** The server refused `credential` as expired: the next `get()` must not return it again. */
-  invalidate(credential: Credential): void;
-}
-
 export interface HssClientOptions {
   /** Region ID, e.g. `ap-southeast-1`; picks the endpoint from the spec's server list. */
   region?: string;
   /** Full endpoint URL (a base path is kept); overrides `region`. Plain http only for loopback hosts. */
   endpoint?: string;
+  /** Left out: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file's project_id, or IAM's one project in `region`. */
   projectId?: string;
-  /** Defaults to HUAWEICLOUD_SDK_AK / _SK / _SECURITY_TOKEN, or HSS_EXPORT_TOKEN. */
+  /**
+   * Left out, they come from the chain: the environment (HUAWEICLOUD_SDK_AK / _SK /
+   * _SECURITY_TOKEN, HSS_EXPORT_TOKEN, or OIDC federation), then in Node the credentials
+   * file and the instance metadata service. A provider of your own is used as it is.
+   */
   credentials?: Credentials | CredentialProvider;
   /** Per attempt, from sending until a JSON answer is read whole or a file's headers arrive (default 60 000 ms; 0: none). */
   timeoutMs?: number;
@@ -50,13 +45,25 @@ export interface HssClientOptions {
   userAgent?: string;
   /** Where to read HUAWEICLOUD_SDK_* from (default: process.env where there is one). */
   env?: Record<string, string | undefined>;
+  /** Non-fatal problems, e.g. a credentials file others can read (default: process.emitWarning, else console.warn). */
+  warn?: (message: string) => void;
+}
+
+/** The credentials and the project ID in use, and where the project ID came from. */
+export interface Settings {
+  credentials: CredentialProvider;
+  projectId: string;
+  /** E.g. `the projectId option`, `HUAWEICLOUD_SDK_PROJECT_ID`, `IAM (the only project named cn-north-4)`. */
+  projectIdSource: string;
 }
 
 export interface ResolvedConfig {
   endpoint: string;
   region: string | undefined;
-  projectId: string;
-  credentials: CredentialProvider;
+  /** The explicit one, if any; `settings()` has the one in use. */
+  projectId: string | undefined;
+  /** Resolved once (the chain runs at most once at a time); a failure is retried on the next call. */
+  settings(): Promise<Settings>;
   timeoutMs: number;
   idleTimeoutMs: number;
   retry: RetryPolicy;
@@ -89,8 +96,8 @@ export function checkRetries(what: string, value: number | undefined, fallback: 
   return value;
 }
 
-/** Header values must be visible ASCII; a CR or LF would end the header early. */
-function headerSafe(what: string, value: string): string {
+/** Header values must be visible ASCII; a CR or LF would end the header early. The value is never quoted. */
+export function headerSafe(what: string, value: string): string {
   if (!value) throw new ConfigError(`${what} is empty`);
   if (!/^[\x21-\x7e]+$/.test(value)) {
     throw new ConfigError(
@@ -101,6 +108,14 @@ function headerSafe(what: string, value: string): string {
   return value;
 }
 
+/** Credentials from any source must be valid header values before anything is sent. */
+export function checkCredential(credential: Credential, source: string): void {
+  for (const [name, value] of Object.entries(credential)) {
+    if (name !== 'kind' && name !== 'expiresAt' && typeof value === 'string')
+      headerSafe(`${name} from ${source}`, value);
+  }
+}
+
 export const staticProvider = (credential: Credential, source: string): CredentialProvider => ({
   source,
   get: async () => credential,
@@ -109,6 +124,12 @@ export const staticProvider = (credential: Credential, source: string): Credenti
 
 const defaultEnv = (): Record<string, string | undefined> =>
   (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+
+const defaultWarn = (message: string): void => {
+  const p = (globalThis as { process?: { emitWarning?: (message: string, type: string) => void } }).process;
+  if (p?.emitWarning) p.emitWarning(message, 'HssExportWarning');
+  else console.warn(message);
+};
 
 function resolveEndpoint(options: HssClientOptions, region: string | undefined) {
   if (options.endpoint !== undefined) {
@@ -148,75 +169,93 @@ function resolveEndpoint(options: HssClientOptions, region: string | undefined) 
   return { endpoint: server.url.replace('{region}', region), loopback: false };
 }
 
-function resolveCredentials(options: HssClientOptions, env: Record<string, string | undefined>): CredentialProvider {
-  const given = options.credentials as Partial<TokenCredentials & AkSkCredentials & CredentialProvider> | undefined;
-  if (typeof given?.get === 'function') return given as CredentialProvider;
-  const aksk = (ak: string, sk: string, st: string | undefined, names: readonly string[], where: string) =>
-    staticProvider(
-      {
-        kind: 'aksk',
-        accessKey: headerSafe(names[0]!, ak),
-        secretKey: headerSafe(names[1]!, sk),
-        securityToken: st ? headerSafe(names[2]!, st) : undefined,
-      },
-      where,
-    );
-  if (given) {
-    const names = ['credentials.accessKey', 'credentials.secretKey', 'credentials.securityToken'];
-    if (given.token !== undefined) {
-      if (given.accessKey !== undefined || given.secretKey !== undefined) {
-        throw new ConfigError(
-          'credentials have both a token and an access key: pass either { token } or { accessKey, secretKey }',
-        );
-      }
-      if (given.securityToken !== undefined) {
-        throw new ConfigError(
-          'credentials.securityToken goes with temporary { accessKey, secretKey }, not with a token',
-        );
-      }
-      return staticProvider({ kind: 'token', token: headerSafe('credentials.token', given.token) }, 'credentials');
-    }
-    if (!given.accessKey || !given.secretKey) {
-      throw new ConfigError('credentials need both accessKey and secretKey (or pass { token })');
-    }
-    return aksk(given.accessKey, given.secretKey, given.securityToken, names, 'credentials');
+/** Explicit credentials, checked now; the chain is only loaded when there are none. */
+function explicitCredentials(given: HssClientOptions['credentials']): CredentialProvider | undefined {
+  if (given === undefined || typeof (given as CredentialProvider).get === 'function') {
+    return given as CredentialProvider | undefined;
   }
-  const { HUAWEICLOUD_SDK_AK: ak, HUAWEICLOUD_SDK_SK: sk } = env;
-  if (ak || sk) {
-    if (!ak || !sk) {
+  const c = given as Partial<TokenCredentials & AkSkCredentials>;
+  const source = 'the credentials option';
+  if (c.token !== undefined) {
+    if (c.accessKey !== undefined || c.secretKey !== undefined) {
       throw new ConfigError(
-        `HUAWEICLOUD_SDK_${ak ? 'SK' : 'AK'} is not set, but HUAWEICLOUD_SDK_${ak ? 'AK' : 'SK'} is: set both`,
+        'credentials have both a token and an access key: pass either { token } or { accessKey, secretKey }',
       );
     }
-    const names = ['HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN'];
-    return aksk(ak, sk, env.HUAWEICLOUD_SDK_SECURITY_TOKEN, names, 'environment (HUAWEICLOUD_SDK_AK)');
+    if (c.securityToken !== undefined) {
+      throw new ConfigError('credentials.securityToken goes with temporary { accessKey, secretKey }, not with a token');
+    }
+    return staticProvider({ kind: 'token', token: headerSafe('credentials.token', c.token) }, source);
   }
-  if (env.HSS_EXPORT_TOKEN) {
-    return staticProvider(
-      { kind: 'token', token: headerSafe('HSS_EXPORT_TOKEN', env.HSS_EXPORT_TOKEN) },
-      'environment (HSS_EXPORT_TOKEN)',
-    );
+  if (!c.accessKey || !c.secretKey) {
+    throw new ConfigError('credentials need both accessKey and secretKey (or pass { token })');
   }
-  throw new ConfigError(
-    'no credentials: pass `credentials`, or set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK ' +
-      '(plus HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary keys), or HSS_EXPORT_TOKEN for an IAM token',
-  );
+  const credential: Credential = {
+    kind: 'aksk',
+    accessKey: headerSafe('credentials.accessKey', c.accessKey),
+    secretKey: headerSafe('credentials.secretKey', c.secretKey),
+  };
+  if (c.securityToken) credential.securityToken = headerSafe('credentials.securityToken', c.securityToken);
+  return staticProvider(credential, source);
 }
+
+const ENV_CREDENTIALS = [
+  'HUAWEICLOUD_SDK_AK',
+  'HUAWEICLOUD_SDK_SK',
+  'HUAWEICLOUD_SDK_SECURITY_TOKEN',
+  'HSS_EXPORT_TOKEN',
+  'HUAWEICLOUD_SDK_PROJECT_ID',
+];
 
 export function resolveConfig(options: HssClientOptions = {}): ResolvedConfig {
   const env = options.env ?? defaultEnv();
   const region = options.region ?? env.HUAWEICLOUD_SDK_REGION;
   const { endpoint, loopback } = resolveEndpoint(options, region);
-  const projectId = options.projectId ?? env.HUAWEICLOUD_SDK_PROJECT_ID;
-  if (!projectId) throw new ConfigError('no project ID: pass `projectId` or set HUAWEICLOUD_SDK_PROJECT_ID');
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') throw new ConfigError('no fetch in this runtime: pass `fetch`');
+  // Sent as X-Project-Id when signing, so it must be a valid header value too.
+  const projectId = options.projectId === undefined ? undefined : headerSafe('projectId', options.projectId);
+  const credentials = explicitCredentials(options.credentials);
+  // What the chain would read on the first call, refused now: a line break pasted into a
+  // key fails at construction, not in the middle of a run.
+  for (const name of ENV_CREDENTIALS) if (env[name]) headerSafe(name, env[name]);
+
+  const resolve = async (): Promise<Settings> => {
+    if (credentials && projectId) return { credentials, projectId, projectIdSource: 'the projectId option' };
+    // Loaded only here: an app that passes credentials and a project ID never ships the chain.
+    const { resolveCredentialChain } = await import('#credential-chain');
+    const chain = await resolveCredentialChain({
+      env,
+      fetch: fetchImpl,
+      credentials,
+      region,
+      projectId,
+      warn: options.warn ?? defaultWarn,
+    });
+    if (!chain.projectId) {
+      throw new ConfigError(
+        'no project ID: pass `projectId`, set HUAWEICLOUD_SDK_PROJECT_ID or project_id in the credentials file, ' +
+          'or give a region and AK/SK so that IAM names the project',
+      );
+    }
+    return {
+      credentials: chain.provider,
+      projectId: headerSafe('the project ID', chain.projectId),
+      projectIdSource: chain.projectIdSource ?? chain.provider.source,
+    };
+  };
+  let settings: Promise<Settings> | undefined;
   return {
     endpoint,
     region,
-    // Sent as X-Project-Id when signing, so it must be a valid header value too.
-    projectId: headerSafe('projectId', projectId),
-    credentials: resolveCredentials(options, env),
+    projectId,
+    settings: () => {
+      settings ??= resolve().catch((error: unknown) => {
+        settings = undefined;
+        throw error;
+      });
+      return settings;
+    },
     timeoutMs: checkMs('timeoutMs', options.timeoutMs, 60_000),
     idleTimeoutMs: checkMs('idleTimeoutMs', options.idleTimeoutMs, 30_000),
     retry: {

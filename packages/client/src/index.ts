@@ -6,9 +6,11 @@ export type {
   CredentialProvider,
   Credentials,
   HssClientOptions,
+  Settings,
   TokenCredentials,
 } from './config.js';
 export * from './errors.js';
+export { type ChainAttempt, CredentialSourceError, NoCredentialsError } from './credentials/errors.js';
 export type { ValidationProblem } from './validation.js';
 export type { BinaryResponse, RequestOptions } from './request.js';
 export type { ExportProgress, ExportResult, WaitOptions } from './workflow.js';

@@ -1,7 +1,7 @@
 // The one request path every generated method takes: validate → build the URL → auth →
 // send (never following a redirect) → decode → typed errors → retries. It knows no
 // operation by name: everything per operation comes from src/generated/operations.ts.
-import { checkMs, checkRetries, type Credential, type ResolvedConfig } from './config.js';
+import { checkCredential, checkMs, checkRetries, type Credential, type ResolvedConfig } from './config.js';
 import {
   AbortError,
   ApiError,
@@ -111,6 +111,7 @@ export function createCore(config: ResolvedConfig): Core {
   // The gateway's clock minus ours, learnt from a refused signature (auth/clock-skew.ts).
   let clockOffsetMs = 0;
   let signer: Promise<typeof import('./auth/signer.js')> | undefined;
+  const checked = new WeakSet<Credential>();
 
   const call: Call = async (op, params = {}, options = {}) => {
     const { signal } = options;
@@ -130,11 +131,13 @@ export function createCore(config: ResolvedConfig): Core {
     const timeoutMs = setting(checkMs, 'timeoutMs', config.timeoutMs);
     const idleMs = setting(checkMs, 'idleTimeoutMs', config.idleTimeoutMs);
     const maxRetries = setting(checkRetries, 'maxRetries', config.retry.maxRetries);
+    const { credentials, projectId } = await config.settings();
+    const defaults = { projectId, region: config.region };
 
     // Parameters and body fields arrive side by side, under the API's own names.
     const values: Record<string, unknown> = {};
     for (const p of op.params) {
-      const value = given[p.name] ?? (p.option && config[p.option]);
+      const value = given[p.name] ?? (p.option && defaults[p.option]);
       values[p.name] = value;
       if (value == null) {
         if (p.required) fail(p.name, 'required', 'is required');
@@ -203,7 +206,7 @@ export function createCore(config: ResolvedConfig): Core {
             : await (await signer!).signedHeaders(
                 { method: op.method, url, headers: signed, body: payload },
                 credential,
-                { projectId: config.projectId, now: signedAt },
+                { projectId, now: signedAt },
               );
         const response = await config.fetch(url, {
           method: op.method,
@@ -302,8 +305,12 @@ export function createCore(config: ResolvedConfig): Core {
       const signedAt = new Date(Date.now() + clockOffsetMs);
       let credential: Credential | undefined;
       try {
-        credential = await config.credentials.get({ signal });
-        for (const s of Object.values(credential)) if (typeof s === 'string' && s !== credential.kind) secrets.add(s);
+        credential = await credentials.get({ signal });
+        if (!checked.has(credential)) {
+          for (const s of Object.values(credential)) if (typeof s === 'string' && s !== credential.kind) secrets.add(s);
+          checkCredential(credential, credentials.source);
+          checked.add(credential);
+        }
         return await attempt(credential, signedAt);
       } catch (error) {
         if (error instanceof ApiError && error.status === 401 && credential && !resent) {
@@ -325,7 +332,7 @@ export function createCore(config: ResolvedConfig): Core {
           }
           // Temporary credentials the gateway refused: never send the same ones again.
           if (credential.expiresAt !== undefined) {
-            config.credentials.invalidate(credential);
+            credentials.invalidate(credential);
             continue;
           }
         }

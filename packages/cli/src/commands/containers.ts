@@ -139,8 +139,9 @@ export async function containers(ctx: Context, args: readonly string[]): Promise
   const { client } = await connect(values, ctx);
 
   ctx.state.phase = 'create';
+  const { projectId } = await client.settings();
   ctx.progress.note(
-    `Creating a container export task (${request.export_headers.length} columns) in project ${client.projectId} at ${client.endpoint}`,
+    `Creating a container export task (${request.export_headers.length} columns) in project ${clean(projectId)} at ${client.endpoint}`,
   );
   const { task_id: taskId } = await client.createContainerExportTask(request, { signal: ctx.signal });
   ctx.state.taskId = taskId;
