@@ -21,6 +21,7 @@ export const CONNECTION_OPTIONS = {
   'enterprise-project-id': { type: 'string' },
   'token-stdin': { type: 'boolean' },
   mock: { type: 'boolean' },
+  scenario: { type: 'string' },
 } as const satisfies OptionSpecs;
 
 export const OUTPUT_OPTIONS = {
@@ -42,6 +43,7 @@ export function connectionArgs(values: Record<string, unknown>): string[] {
     if (typeof value === 'string') args.push(`--${name}`, value);
   }
   if (values.mock === true) args.push('--mock');
+  if (typeof values.scenario === 'string') args.push('--scenario', values.scenario);
   return args;
 }
 

@@ -20,8 +20,10 @@ const CONNECTION = `Connection:
   --project-id <id>             project ID (or HUAWEICLOUD_SDK_PROJECT_ID)
   --enterprise-project-id <id>  enterprise project: 0 (default) or all_granted_eps for all
   --token-stdin                 read an IAM token from stdin instead of the environment
-  --mock                        run against the bundled Prism mock (repository checkout only):
-                                no account, no network, example data`;
+  --mock                        run against a local Prism mock (needs @hss-export/mock installed):
+                                no account, no network, example data
+  --scenario <name>             with --mock: what the mock answers, e.g. failure, rate-limited,
+                                unauthorized or running,running,success (default: the task succeeds)`;
 
 const OUTPUT = `Output:
   --json                        print one JSON object on stdout (also on failure, with "error")
