@@ -20,6 +20,7 @@ export const CONNECTION_OPTIONS = {
   'project-id': { type: 'string' },
   'token-stdin': { type: 'boolean' },
   mock: { type: 'boolean' },
+  scenario: { type: 'string' },
 } as const satisfies OptionSpecs;
 
 export const OUTPUT_OPTIONS = {
@@ -45,6 +46,7 @@ export function resumeArgs(values: Record<string, unknown>, alsoTaken: readonly 
     if (typeof value === 'string') args.push(`--${name}`, value);
   }
   if (values.mock === true) args.push('--mock');
+  if (typeof values.scenario === 'string') args.push('--scenario', values.scenario);
   return args;
 }
 

@@ -1,6 +1,6 @@
 // From the connection flags and the environment to a client: the real API (credentials
 // from HUAWEICLOUD_SDK_* / HSS_EXPORT_TOKEN, or a token piped into --token-stdin), or the
-// bundled Prism mock (--mock).
+// Prism mock from @hss-export/mock, an optional peer dependency (--mock).
 import { createHssClient, type Credentials, type HssClient, REDACT } from '@hss-export/client';
 import type { Context, Stdin } from './context.js';
 import { InterruptedError, UsageError } from './errors.js';
@@ -13,6 +13,7 @@ export interface ConnectionValues {
   'project-id'?: string | undefined;
   'token-stdin'?: boolean | undefined;
   mock?: boolean | undefined;
+  scenario?: string | undefined;
 }
 
 export interface Session {
@@ -22,12 +23,14 @@ export interface Session {
 const MOCK_PROJECT_ID = 'mock-project';
 // Prism checks that an X-Auth-Token is present, not what it says.
 const MOCK_TOKEN = 'mock-token-not-a-credential';
-const MOCK_SERVER_PACKAGE = '@hss-export/mock-server';
+const MOCK_PACKAGE = '@hss-export/mock';
+const INSTALL_MOCK = 'npm i -D @hss-export/mock (or pnpm add -D @hss-export/mock) next to @hss-export/cli';
 
-interface MockServerModule {
+interface MockModule {
   freePort(): Promise<number>;
-  startPrism(options?: {
+  startMock(options?: {
     port?: number;
+    scenario?: string;
     log?: (line: string) => void;
     signal?: AbortSignal;
   }): Promise<{ url: string; stop(): Promise<void> }>;
@@ -37,6 +40,9 @@ interface MockServerModule {
 export function checkConnectionValues(values: ConnectionValues, env: Record<string, string | undefined>): void {
   if (values.region !== undefined && values.endpoint !== undefined) {
     throw new UsageError('--region and --endpoint are alternatives: pass one of them');
+  }
+  if (values.scenario !== undefined && !values.mock) {
+    throw new UsageError('--scenario picks what the mock answers: add --mock, or leave --scenario out');
   }
   if (values.mock) {
     if (values.region !== undefined || values.endpoint !== undefined) {
@@ -77,7 +83,7 @@ export async function connect(values: ConnectionValues, ctx: Context): Promise<S
   const userAgent = `hss-export-cli/${VERSION}`;
   let client: HssClient;
   if (values.mock) {
-    const url = await startMock(ctx);
+    const url = await startMock(ctx, values.scenario);
     client = createHssClient({
       endpoint: url,
       projectId: values['project-id'] ?? MOCK_PROJECT_ID,
@@ -111,33 +117,48 @@ export async function connect(values: ConnectionValues, ctx: Context): Promise<S
   return { client };
 }
 
-async function startMock(ctx: Context): Promise<string> {
-  let mockServer: MockServerModule;
+async function startMock(ctx: Context, scenario: string | undefined): Promise<string> {
+  let mockModule: MockModule;
   try {
-    // A variable specifier: the published CLI does not depend on the private mock package,
-    // and bundlers must not try to pull it in.
-    const specifier = MOCK_SERVER_PACKAGE;
-    mockServer = (await import(specifier)) as MockServerModule;
+    // A variable specifier: @hss-export/mock (Prism and its dependencies) is an optional peer
+    // that only --mock needs, and bundlers must not try to pull it in.
+    const specifier = MOCK_PACKAGE;
+    mockModule = (await import(specifier)) as MockModule;
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
-      throw new UsageError(
-        '--mock is only available in a checkout of the hss-export repository (it needs the private @hss-export/mock-server package and Prism)',
-      );
+      throw new UsageError(`--mock needs the @hss-export/mock package, which is not installed: ${INSTALL_MOCK}`);
     }
     throw error;
   }
-  const port = await mockServer.freePort();
+  if (typeof mockModule.startMock !== 'function' || typeof mockModule.freePort !== 'function') {
+    throw new UsageError(
+      `--mock: the installed @hss-export/mock has no startMock(); install the version released with this CLI: ${INSTALL_MOCK}`,
+    );
+  }
+  const port = await mockModule.freePort();
   ctx.err.line(`Starting the Prism mock of the HSS export API on http://127.0.0.1:${port} …`);
   // Passing the signal: Ctrl-C during a slow start-up stops Prism at once instead of after it.
-  const prism = await mockServer.startPrism({
-    port,
-    signal: ctx.signal,
-    ...(ctx.debug ? { log: (line: string) => ctx.debugLog(`prism: ${line}`) } : {}),
-  });
+  let prism: { url: string; stop(): Promise<void> };
+  try {
+    prism = await mockModule.startMock({
+      port,
+      signal: ctx.signal,
+      ...(scenario !== undefined ? { scenario } : {}),
+      ...(ctx.debug ? { log: (line: string) => ctx.debugLog(`prism: ${line}`) } : {}),
+    });
+  } catch (error) {
+    // An unknown scenario is the one start-up failure the user's flags caused.
+    if (error instanceof Error && error.message.startsWith('unknown scenario')) {
+      throw new UsageError(`--scenario: ${error.message}`);
+    }
+    throw error;
+  }
   ctx.onCleanup(() => prism.stop());
   ctx.state.mock = true;
-  ctx.err.line(`Using the Prism mock at ${prism.url} — no Huawei Cloud account or network needed.`);
+  ctx.err.line(
+    `Using the Prism mock at ${prism.url}${scenario === undefined ? '' : ` (scenario ${scenario})`} — no Huawei Cloud account or network needed.`,
+  );
   if (ctx.signal.aborted) throw ctx.signal.reason;
   return prism.url;
 }

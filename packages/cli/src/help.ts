@@ -12,8 +12,10 @@ export const CONNECTION_HELP = `Connection:
   --endpoint <url>              full endpoint URL instead of --region (https; http only for 127.0.0.1)
   --project-id <id>             project ID (or HUAWEICLOUD_SDK_PROJECT_ID)
   --token-stdin                 read an IAM token from stdin instead of the environment
-  --mock                        run against the bundled Prism mock (repository checkout only):
-                                no account, no network, example data`;
+  --mock                        run against a local Prism mock (needs @hss-export/mock installed):
+                                no account, no network, example data
+  --scenario <name>             with --mock: what the mock answers, e.g. failure, rate-limited,
+                                unauthorized or running,running,success (default: the task succeeds)`;
 
 export const OUTPUT_HELP = `Output:
   --json                        print one JSON object on stdout (also on failure, with "error")

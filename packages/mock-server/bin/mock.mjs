@@ -1,19 +1,37 @@
 #!/usr/bin/env node
-// `pnpm mock [--port N]`: serve spec/ with Prism on 127.0.0.1 until Ctrl-C.
+// `pnpm mock [--port N] [--scenario NAME]`: the @hss-export/mock server (scenario layer in
+// front of Prism) serving the repository's spec/ on 127.0.0.1 until Ctrl-C.
 import { parseArgs } from 'node:util';
-import { startPrism } from '../src/prism.mjs';
+import { startMock } from '@hss-export/mock';
+import { SPEC_PATH } from '../src/prism.mjs';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { port: { type: 'string' }, host: { type: 'string' }, scenario: { type: 'string' } },
+});
 const port = Number(values.port ?? process.env.PORT ?? 4010);
-if (!Number.isInteger(port) || port < 1 || port > 65535) {
-  console.error(`hss-mock: --port must be a whole number from 1 to 65535, got "${values.port ?? process.env.PORT}"`);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`hss-mock: --port must be a whole number from 0 to 65535, got "${values.port ?? process.env.PORT}"`);
   process.exit(2);
 }
-const prism = await startPrism({ port, host: values.host, log: (line) => console.log(line) });
-console.log(`Prism mock of spec/hss-export.openapi.yaml listening on ${prism.url} (Ctrl-C to stop)`);
+let mock;
+try {
+  mock = await startMock({
+    port,
+    host: values.host,
+    scenario: values.scenario,
+    spec: SPEC_PATH,
+    log: (line) => console.log(line),
+  });
+} catch (error) {
+  console.error(`hss-mock: ${error.message}`);
+  process.exit(2);
+}
+console.log(
+  `Mock of spec/hss-export.openapi.yaml (scenario ${mock.scenario}) listening on ${mock.url} (Ctrl-C to stop)`,
+);
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, async () => {
-    await prism.stop();
+    await mock.stop();
     process.exit(0);
   });
 }
