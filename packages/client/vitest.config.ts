@@ -1,13 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { defineProject } from 'vitest/config';
 
-export default defineConfig({
+export default defineProject({
   // The package's own `#credential-chain` import resolves to dist/ by its "node" condition;
   // tests run the sources, so that errors are the same classes the tests import.
   resolve: { alias: { '#credential-chain': fileURLToPath(new URL('./src/credentials/node-chain.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
-    reporters: ['default', '@hss-export/test-summary/reporter'],
     testTimeout: 20_000,
   },
 });

@@ -1,11 +1,8 @@
-import { defineConfig } from 'vitest/config';
+import { defineProject } from 'vitest/config';
 
-export default defineConfig({
+export default defineProject({
   test: {
     include: ['test/**/*.test.ts'],
-    // One Prism for the whole suite: it takes ~2 s to start.
-    globalSetup: ['test/prism.global-setup.ts'],
-    reporters: ['default', '@hss-export/test-summary/reporter'],
     testTimeout: 15_000,
   },
 });

@@ -1,9 +1,8 @@
-import { defineConfig } from 'vitest/config';
+import { defineProject } from 'vitest/config';
 
-export default defineConfig({
+export default defineProject({
   test: {
     include: ['test/**/*.test.mjs'],
-    reporters: ['default', '@hss-export/test-summary/reporter'],
     testTimeout: 60_000,
   },
 });

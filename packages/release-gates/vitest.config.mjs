@@ -1,9 +1,8 @@
-import { defineConfig } from 'vitest/config';
+import { defineProject } from 'vitest/config';
 
-export default defineConfig({
+export default defineProject({
   test: {
     include: ['test/**/*.test.mjs'],
-    reporters: ['default', '@hss-export/test-summary/reporter'],
     // attw starts TypeScript once per tarball (~2.5 s each on 2 cores).
     testTimeout: 60_000,
     hookTimeout: 120_000,

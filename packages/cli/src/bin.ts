@@ -10,7 +10,7 @@ let received: 'SIGINT' | 'SIGTERM' | undefined;
 function onSignal(signal: 'SIGINT' | 'SIGTERM'): void {
   const code = signal === 'SIGINT' ? ExitCode.SIGINT : ExitCode.SIGTERM;
   if (received) {
-    // A second Ctrl-C means "now": the mock-server's exit hook still stops Prism.
+    // A second Ctrl-C means "now": the mock's leash still stops Prism.
     process.stderr.write(`\nhss-export: ${signal} again, exiting now\n`);
     process.exit(code);
   }

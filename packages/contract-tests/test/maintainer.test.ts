@@ -44,7 +44,7 @@ function inScratch(code: string): string {
   const file = join(scratch, 'packages/contract-tests', `probe-${Date.now()}.mjs`);
   writeFileSync(
     file,
-    `import { startPrism } from '@hss-export/mock-server';
+    `import { startPrism } from '@hss-export/mock';
 import { createHssClient, ValidationError } from '@hss-export/client';
 const prism = await startPrism({ spec: ${JSON.stringify(spec)} });
 try {

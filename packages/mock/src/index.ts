@@ -6,7 +6,7 @@ export {
   type LoggedRequest,
   type SessionReport,
 } from './layer.js';
-export { type OperationId, SCENARIOS } from './scenarios.js';
+export { findScenario, type OperationId, OPERATIONS, type Scenario, SCENARIOS } from './scenarios.js';
 export {
   freePort,
   prismEnvironment,

@@ -11,6 +11,23 @@ import { runSpecGate } from '../src/spec-gate.mjs';
 const record = resolve(import.meta.dirname, '../bin/record-released-spec.mjs');
 
 describe('the repo', () => {
+  // `pnpm test` builds first and then runs vitest; these make a build, type or lint error a
+  // counted test failure instead of a message above the test output (turbo replays them
+  // from its cache when nothing changed).
+  it.each([
+    ['builds', ['build']],
+    ['type-checks (sources and tests)', ['typecheck']],
+    ['passes Biome (lint and format)', ['//#lint']],
+  ])('%s', { timeout: 600_000 }, (_, tasks) => {
+    const run = spawnSync('pnpm', ['exec', 'turbo', 'run', ...tasks, '--output-logs=errors-only', '--continue'], {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+      maxBuffer: 64 << 20,
+    });
+    expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+  });
+
   it('keeps the last released spec as the baseline', () => {
     expect(existsSync(RELEASED_SPEC), 'spec/released/hss-export.openapi.yaml is missing').toBe(true);
   });

@@ -5,17 +5,24 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSession, type RunningMock, SCENARIOS, scenarioUrl, startMock } from '../dist/index.js';
-import { findScenario, OPERATIONS } from '../dist/scenarios.js';
 import {
   AuthenticationError,
   createHssClient,
-  downloadExportToFile,
   type ExportProgress,
   ExportFailedError,
   RateLimitError,
   ServerError,
-} from './support/client.js';
+} from '@hss-export/client';
+import { downloadExportToFile } from '@hss-export/client/node';
+import {
+  findScenario,
+  OPERATIONS,
+  readSession,
+  type RunningMock,
+  SCENARIOS,
+  scenarioUrl,
+  startMock,
+} from '@hss-export/mock';
 
 const BODY = { export_headers: [['container_name', 'Container Name']] as [string, string][] };
 let mock: RunningMock;

@@ -1,0 +1,2 @@
+// The values the run's globalSetup (@hss-export/mock/vitest) provides, for inject().
+export type {} from '@hss-export/mock/vitest';
