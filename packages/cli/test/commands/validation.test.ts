@@ -2,7 +2,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportColumnKeys } from '@hss-export/client';
 import {
   CREATE,
   created,
@@ -13,6 +12,9 @@ import {
   type ScriptedServer,
 } from '../support/scripted-server.js';
 import { entries, jsonOf, runCli, scripted, STDIN_TOKEN, tempDir } from '../support/run-cli.js';
+import { specColumnKeys } from '../support/spec.js';
+
+const exportColumnKeys = specColumnKeys();
 
 async function server(): Promise<ScriptedServer> {
   return scripted({ [CREATE]: [created()], [TASK]: [succeeded()], [DOWNLOAD]: [zipFile()] });
