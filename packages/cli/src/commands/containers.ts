@@ -148,7 +148,7 @@ export async function containers(ctx: Context, args: readonly string[]): Promise
 
   if (!wait) {
     ctx.err.line(`Check on it with: ${commandLine(['status', taskId, '--wait', ...ctx.state.resumeArgs])}`);
-    return [taskId];
+    return [clean(taskId)];
   }
   const shared = paramsFrom(WAIT_FLAGS, values);
   const result = await waitForTask(ctx, client, { ...shared, task_id: taskId }, { pollIntervalMs, timeoutMs });

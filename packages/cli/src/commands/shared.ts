@@ -43,7 +43,7 @@ export async function waitForTask(ctx: Context, client: HssClient, task: GetExpo
     onProgress: (progress) => {
       ctx.state.status = progress.status;
       ctx.debugLog(`poll ${progress.polls}: task ${clean(progress.taskId)} is ${progress.status}`);
-      ctx.progress.waitUpdate(progress);
+      ctx.progress.waitUpdate({ ...progress, taskId: clean(progress.taskId) });
     },
   });
   ctx.progress.waitEnded(clean(task.task_id), 'success');
