@@ -46,6 +46,8 @@ export interface RunOptions {
   /** Run the child as this user and group (only root may): for permission tests under root. */
   uid?: number;
   gid?: number;
+  /** Leave stdout unread (the pipe fills and the child must wait) until releaseStdout(). */
+  holdStdout?: boolean;
 }
 
 export interface RunningCli {
@@ -53,6 +55,8 @@ export interface RunningCli {
   result: Promise<CliResult>;
   /** Resolves once stderr matches. */
   stderrMatches(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** With holdStdout: start reading stdout. */
+  releaseStdout(): void;
 }
 
 const children = new Set<ChildProcess>();
@@ -70,7 +74,8 @@ export function startCli(args: string[], options: RunOptions = {}): RunningCli {
   let stdout = '';
   let stderr = '';
   const watchers: { pattern: RegExp; resolve: () => void }[] = [];
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const readStdout = () => child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  if (!options.holdStdout) readStdout();
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
     for (const w of watchers) if (w.pattern.test(stderr)) w.resolve();
@@ -87,6 +92,9 @@ export function startCli(args: string[], options: RunOptions = {}): RunningCli {
   return {
     child,
     result,
+    releaseStdout: () => {
+      if (options.holdStdout && child.stdout!.listenerCount('data') === 0) readStdout();
+    },
     stderrMatches: (pattern, timeoutMs = 10_000) =>
       new Promise<void>((resolve, reject) => {
         if (pattern.test(stderr)) return resolve();
