@@ -78,7 +78,7 @@ describe('a redirect is never followed', () => {
 });
 
 describe('a task answer that breaks the spec: exit 3, never a crash', () => {
-  const ODD: [string, Step['body'], RegExp][] = [
+  const ODD: [string, unknown, RegExp][] = [
     ['an unknown task_status', { task_id: 'task-1', task_status: 'paused' }, /task_status must be one of success/],
     ['no task_status', { task_id: 'task-1', task_name: 'n' }, /task_status is required/],
     ['a JSON array', '[{"task_id":"task-1","task_status":"success"}]', /must be an object \(got an array\)/],
