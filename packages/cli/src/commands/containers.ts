@@ -21,6 +21,7 @@ import { commandLine, UsageError } from '../errors.js';
 import { clean } from '../output.js';
 import { fieldFlags, optionSpecs, paramsFrom, resolve } from '../flags.js';
 import {
+  checkPollInterval,
   DEFAULT_POLL_INTERVAL,
   DEFAULT_TIMEOUT,
   downloadFile,
@@ -137,6 +138,7 @@ export async function containers(ctx: Context, args: readonly string[]): Promise
   }
 
   const { client } = await connect(values, ctx);
+  if (wait) checkPollInterval(client, pollIntervalMs);
 
   ctx.state.phase = 'create';
   ctx.progress.note(

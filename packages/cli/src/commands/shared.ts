@@ -4,8 +4,9 @@ import { downloadExportToFile } from '@hss-export/client/node';
 import { operations } from '@hss-export/client/spec';
 import type { Context } from '../context.js';
 import { ensureParentFolder } from '../destination.js';
+import { UsageError } from '../errors.js';
 import { fieldFlags } from '../flags.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, formatDuration } from '../format.js';
 import { clean } from '../output.js';
 
 export const DEFAULT_TIMEOUT = '10m';
@@ -30,6 +31,20 @@ export const WAIT_FLAGS = (() => {
 export interface WaitSettings {
   pollIntervalMs: number;
   timeoutMs: number;
+}
+
+/**
+ * The client's floor for the poll interval (workflow.ts: 10 ms against a plain-http loopback
+ * endpoint, 1 s elsewhere), checked before anything is sent: the client checks it only when
+ * the wait starts, by which time `containers` has created the task.
+ */
+export function checkPollInterval(client: HssClient, pollIntervalMs: number): void {
+  const floor = client.endpoint.startsWith('http://') ? 10 : 1000;
+  if (pollIntervalMs < floor) {
+    throw new UsageError(
+      `--poll-interval must be at least ${formatDuration(floor)} against ${client.endpoint} (got ${formatDuration(pollIntervalMs)})`,
+    );
+  }
 }
 
 export async function waitForTask(ctx: Context, client: HssClient, task: GetExportTaskParams, settings: WaitSettings) {
