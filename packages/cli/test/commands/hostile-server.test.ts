@@ -2,12 +2,14 @@
 // built CLI against scripted servers on 127.0.0.1. Each answer ends in a documented exit
 // code with a message of our own, never a crash, a followed redirect or a forged line.
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   apiError,
   CREATE,
   created,
   DOWNLOAD,
+  EMPTY_ZIP,
   running,
   succeeded,
   TASK,
@@ -126,6 +128,35 @@ describe('a task answer that breaks the spec: exit 3, never a crash', () => {
     expectOwnMessage(r);
     expect(s.received.map((q) => q.method)).toEqual(['POST']);
     expect(entries(dir)).toEqual([]);
+  });
+});
+
+describe('a file answer that breaks the spec: exit 3, no file', () => {
+  const gzipped = gzipSync(EMPTY_ZIP);
+  it.each([
+    [
+      'gzip-encoded although identity was asked for',
+      { status: 200, body: gzipped, headers: { 'Content-Encoding': 'gzip', 'Content-Length': String(gzipped.length) } },
+      'the HTTP 200 answer came "gzip"-encoded although identity was asked for',
+    ],
+    [
+      'HTTP 206 (a part of the file)',
+      { status: 206, body: EMPTY_ZIP, headers: { 'Content-Range': `bytes 0-21/${EMPTY_ZIP.length}` } },
+      'the HTTP 206 answer is not one the spec documents for downloadExportedFile (HTTP 200)',
+    ],
+  ] as [string, Step, string][])('%s', async (_, step, why) => {
+    for (const command of [
+      ['download', 'file-1'],
+      ['download-exported-file', '--file-id', 'file-1'],
+    ]) {
+      const s = await scripted({ [DOWNLOAD]: [step] });
+      const dir = tempDir();
+      const r = await runCli([...command, '--endpoint', s.url, '--out', join(dir, 'f.zip')]);
+      expect(r.code, command[0]).toBe(3);
+      expect(r.stderr).toContain(`hss-export: unexpected answer from the API: downloadExportedFile: ${why}`);
+      expectOwnMessage(r);
+      expect(entries(dir)).toEqual([]);
+    }
   });
 });
 
