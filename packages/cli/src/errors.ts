@@ -100,7 +100,7 @@ function resumeHints(ctx: FailureContext): string[] {
     );
   } else if (ctx.taskId) {
     hints.push(
-      `Export task ${ctx.taskId} keeps running on the server. Resume with: ${commandLine(['status', ctx.taskId, '--wait', ...ctx.resumeArgs])}`,
+      `Export task ${clean(ctx.taskId)} keeps running on the server. Resume with: ${commandLine(['status', ctx.taskId, '--wait', ...ctx.resumeArgs])}`,
     );
     hints.push(`then: ${commandLine(['download', '<fileId>', '--out', ctx.out ?? '<path>', ...ctx.resumeArgs])}`);
   }
@@ -259,14 +259,14 @@ export function describeError(error: unknown, ctx: FailureContext): DescribedErr
     };
   }
   if (error instanceof ExportFailedError) {
-    return base(ExitCode.TASK_FAILED, `export task ${error.taskId} ended with task_status "failure"`, [
+    return base(ExitCode.TASK_FAILED, `export task ${clean(error.taskId)} ended with task_status "failure"`, [
       'Nothing was downloaded. Run the export again to create a new task.',
     ]);
   }
   if (error instanceof ExportTimeoutError) {
     return base(
       ExitCode.TIMEOUT,
-      `export task ${error.taskId} was still ${error.lastStatus ?? 'not finished'} after ${formatDuration(error.timeoutMs)} (--timeout)`,
+      `export task ${clean(error.taskId)} was still ${error.lastStatus ?? 'not finished'} after ${formatDuration(error.timeoutMs)} (--timeout)`,
       resumeHints({ ...ctx, taskId: error.taskId }),
     );
   }

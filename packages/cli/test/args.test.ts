@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { exportColumnKeys } from '@hss-export/client';
-import {
-  defaultTitle,
-  parseColumns,
-  parseCommand,
-  parseDuration,
-  parseIsoDate,
-  parseWholeNumber,
-} from '../src/args.js';
+import { defaultTitle, parseColumns, parseCommand, parseDuration, parseIsoDate } from '../src/args.js';
 import { UsageError } from '../src/errors.js';
+import { fieldFlags, paramsFrom } from '../src/flags.js';
+import { specColumnKeys, specOperations } from './support/spec.js';
+
+const exportColumnKeys = specColumnKeys();
 
 describe('parseDuration', () => {
   it.each([
@@ -58,11 +54,13 @@ describe('columns', () => {
   });
 
   it('defaults to every known column, in the spec order', () => {
-    expect(parseColumns(undefined)).toEqual(exportColumnKeys.map((k) => [k, defaultTitle(k)]));
+    expect(parseColumns(undefined, exportColumnKeys)).toEqual(exportColumnKeys.map((k) => [k, defaultTitle(k)]));
   });
 
   it('keeps the order given and takes titles after the first "="', () => {
-    expect(parseColumns(['risky=Security Risk', 'image_name', 'container_name=Name = what it is called'])).toEqual([
+    expect(
+      parseColumns(['risky=Security Risk', 'image_name', 'container_name=Name = what it is called'], exportColumnKeys),
+    ).toEqual([
       ['risky', 'Security Risk'],
       ['image_name', 'Image Name'],
       ['container_name', 'Name = what it is called'],
@@ -70,14 +68,14 @@ describe('columns', () => {
   });
 
   it('rejects unknown keys, listing the valid ones', () => {
-    expect(() => parseColumns(['container'])).toThrow(
+    expect(() => parseColumns(['container'], exportColumnKeys)).toThrow(
       `unknown column key "container"; valid keys are: ${exportColumnKeys.join(', ')}`,
     );
   });
 
   it('rejects duplicates and empty titles', () => {
-    expect(() => parseColumns(['risky', 'risky=Risk'])).toThrow('column risky is given twice');
-    expect(() => parseColumns(['risky='])).toThrow(/needs a title/);
+    expect(() => parseColumns(['risky', 'risky=Risk'], exportColumnKeys)).toThrow('column risky is given twice');
+    expect(() => parseColumns(['risky='], exportColumnKeys)).toThrow(/needs a title/);
   });
 });
 
@@ -106,7 +104,9 @@ describe('parseCommand', () => {
   });
 
   it('reads whole numbers only', () => {
-    expect(parseWholeNumber('--export-size', '500')).toBe(500);
-    expect(() => parseWholeNumber('--export-size', '5e2')).toThrow(/whole number/);
+    // Integer flags come from the spec now (flags.ts), parsed by paramsFrom.
+    const flags = fieldFlags(specOperations.createContainerExportTask);
+    expect(paramsFrom(flags, { 'export-size': '500' })).toEqual({ export_size: 500 });
+    expect(() => paramsFrom(flags, { 'export-size': '5e2' })).toThrow(/--export-size must be a whole number/);
   });
 });

@@ -38,10 +38,9 @@ describe('describeError', () => {
     );
     expect(d.exitCode).toBe(5);
     expect(d.hints.join('\n')).toContain('hss-export status t-1 --wait --region ap-southeast-1');
-    expect(
-      describeError(new ExportTimeoutError({ taskId: 't-2', status: 'running' }, 90_000), ctx({ phase: 'wait' }))
-        .message,
-    ).toBe('export task t-2 was still running after 1m 30s (--timeout)');
+    expect(describeError(new ExportTimeoutError('t-2', 'running', 90_000), ctx({ phase: 'wait' })).message).toBe(
+      'export task t-2 was still running after 1m 30s (--timeout)',
+    );
   });
 
   it('download errors are exit 6, except an existing destination (exit 2)', () => {
@@ -72,10 +71,16 @@ describe('describeError', () => {
 
 describe('helpers', () => {
   it('maps request paths to flags', () => {
-    expect(flagForPath('query.export_size')).toBe('--export-size');
-    expect(flagForPath('body.cluster_type')).toBe('--cluster-type');
-    expect(flagForPath('body.create_time.end_time')).toBe('--created-before');
-    expect(flagForPath('path.task_id')).toBe('<taskId>');
+    // The client names parameters and body fields side by side, under the API's names.
+    expect(flagForPath('export_size')).toBe('--export-size');
+    expect(flagForPath('cluster_type')).toBe('--cluster-type');
+    expect(flagForPath('create_time.end_time')).toBe('--create-time.end_time');
+    // A command's own names win: containers' friendly flags, status' <taskId> argument.
+    const named = { export_headers: '--column', 'create_time.end_time': '--created-before', task_id: '<taskId>' };
+    expect(flagForPath('create_time.end_time', named)).toBe('--created-before');
+    expect(flagForPath('export_headers[1][0]', named)).toBe('--column');
+    expect(flagForPath('task_id', named)).toBe('<taskId>');
+    expect(flagForPath('options.timeoutMs', named)).toBe('options.timeoutMs');
   });
 
   it('quotes what a shell would split, but not placeholders', () => {

@@ -1,9 +1,11 @@
 // --help for every command: exit 0, usage, examples, the exit-code table.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { exportColumnKeys } from '@hss-export/client';
 import { EXIT_CODE_TABLE } from '../src/exit-codes.js';
 import { runCli } from './support/run-cli.js';
+import { kebabCase, specColumnKeys, specOperations } from './support/spec.js';
+
+const exportColumnKeys = specColumnKeys();
 
 const SPEC = readFileSync(new URL('../../../spec/hss-export.openapi.yaml', import.meta.url), 'utf8');
 
@@ -38,15 +40,13 @@ describe('--help', () => {
     const r = await runCli(['containers', '--help']);
     const enums = [...SPEC.matchAll(/^\s+enum: \[([^\]]+)\]$/gm)].map((m) => m[1]!.split(',').map((v) => v.trim()));
     expect(enums.length).toBeGreaterThanOrEqual(2);
-    const statusLine = r.stdout.split('\n').find((l) => l.includes('--status <status>'))!;
-    const clusterLine = r.stdout.split('\n').find((l) => l.includes('--cluster-type <type>'))!;
-    expect(enums).toContainEqual(statusLine.match(/[A-Z][a-z]+/g));
-    expect(enums).toContainEqual(
-      clusterLine
-        .split(/\s{2,}/)[2]!
-        .replace(/ or /, ', ')
-        .split(', '),
-    );
+    // The flag's help, with the lines it wraps onto: "(one of a, b, …)".
+    const valuesOf = (flag: string) => {
+      const block = r.stdout.split(`\n  ${flag} `)[1]?.split(/\n {2}-/)[0] ?? '';
+      return /\(one of ([^)]+)\)/.exec(block.replace(/\s+/g, ' '))?.[1]?.split(', ');
+    };
+    expect(enums).toContainEqual(valuesOf('--status'));
+    expect(enums).toContainEqual(valuesOf('--cluster-type'));
   });
 
   it('no command prints the overview on stderr with exit 2', async () => {
@@ -59,7 +59,10 @@ describe('--help', () => {
   it('an unknown command is a usage error naming the commands', async () => {
     const r = await runCli(['export']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown command "export" (commands: containers, status, download)');
+    const generated = Object.keys(specOperations).map(kebabCase);
+    expect(r.stderr).toContain(
+      `unknown command "export" (commands: ${[...generated, 'containers', 'status', 'download'].join(', ')})`,
+    );
   });
 
   it('--version prints the package version', async () => {

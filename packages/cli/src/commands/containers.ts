@@ -21,6 +21,7 @@ import { commandLine, UsageError } from '../errors.js';
 import { clean } from '../output.js';
 import { fieldFlags, optionSpecs, paramsFrom, resolve } from '../flags.js';
 import {
+  checkPollInterval,
   DEFAULT_POLL_INTERVAL,
   DEFAULT_TIMEOUT,
   downloadFile,
@@ -137,6 +138,7 @@ export async function containers(ctx: Context, args: readonly string[]): Promise
   }
 
   const { client } = await connect(values, ctx);
+  if (wait) checkPollInterval(client, pollIntervalMs);
 
   ctx.state.phase = 'create';
   const { projectId } = await client.settings();
@@ -149,7 +151,7 @@ export async function containers(ctx: Context, args: readonly string[]): Promise
 
   if (!wait) {
     ctx.err.line(`Check on it with: ${commandLine(['status', taskId, '--wait', ...ctx.state.resumeArgs])}`);
-    return [taskId];
+    return [clean(taskId)];
   }
   const shared = paramsFrom(WAIT_FLAGS, values);
   const result = await waitForTask(ctx, client, { ...shared, task_id: taskId }, { pollIntervalMs, timeoutMs });

@@ -4,8 +4,9 @@ import { downloadExportToFile } from '@hss-export/client/node';
 import { operations } from '@hss-export/client/spec';
 import type { Context } from '../context.js';
 import { ensureParentFolder } from '../destination.js';
+import { UsageError } from '../errors.js';
 import { fieldFlags } from '../flags.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, formatDuration } from '../format.js';
 import { clean } from '../output.js';
 
 export const DEFAULT_TIMEOUT = '10m';
@@ -32,6 +33,20 @@ export interface WaitSettings {
   timeoutMs: number;
 }
 
+/**
+ * The client's floor for the poll interval (workflow.ts: 10 ms against a plain-http loopback
+ * endpoint, 1 s elsewhere), checked before anything is sent: the client checks it only when
+ * the wait starts, by which time `containers` has created the task.
+ */
+export function checkPollInterval(client: HssClient, pollIntervalMs: number): void {
+  const floor = client.endpoint.startsWith('http://') ? 10 : 1000;
+  if (pollIntervalMs < floor) {
+    throw new UsageError(
+      `--poll-interval must be at least ${formatDuration(floor)} against ${client.endpoint} (got ${formatDuration(pollIntervalMs)})`,
+    );
+  }
+}
+
 export async function waitForTask(ctx: Context, client: HssClient, task: GetExportTaskParams, settings: WaitSettings) {
   ctx.state.phase = 'wait';
   ctx.state.taskId = task.task_id;
@@ -43,7 +58,7 @@ export async function waitForTask(ctx: Context, client: HssClient, task: GetExpo
     onProgress: (progress) => {
       ctx.state.status = progress.status;
       ctx.debugLog(`poll ${progress.polls}: task ${clean(progress.taskId)} is ${progress.status}`);
-      ctx.progress.waitUpdate(progress);
+      ctx.progress.waitUpdate({ ...progress, taskId: clean(progress.taskId) });
     },
   });
   ctx.progress.waitEnded(clean(task.task_id), 'success');

@@ -17,7 +17,14 @@ import type { Context } from '../context.js';
 import { commandLine, UsageError } from '../errors.js';
 import { fieldFlags, optionSpecs, paramsFrom } from '../flags.js';
 import { clean } from '../output.js';
-import { DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, MOCK_POLL_INTERVAL, waitForTask, WAIT_FLAGS } from './shared.js';
+import {
+  checkPollInterval,
+  DEFAULT_POLL_INTERVAL,
+  DEFAULT_TIMEOUT,
+  MOCK_POLL_INTERVAL,
+  waitForTask,
+  WAIT_FLAGS,
+} from './shared.js';
 
 /** The task ID is the argument; typed, so a renamed parameter fails the typecheck here. */
 const POSITIONAL = 'task_id' satisfies keyof GetExportTaskParams;
@@ -56,6 +63,7 @@ export async function status(ctx: Context, args: readonly string[]): Promise<str
   const task: GetExportTaskParams = { ...paramsFrom(STATUS_FLAGS, values), task_id: taskId };
 
   const { client } = await connect(values, ctx);
+  if (values.wait) checkPollInterval(client, pollIntervalMs);
   ctx.state.phase = 'wait';
   if (values.wait) {
     await waitForTask(ctx, client, task, { pollIntervalMs, timeoutMs });

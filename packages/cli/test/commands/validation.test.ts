@@ -1,8 +1,7 @@
 // Bad input ends the run with exit 2 and one clear message, before anything is sent.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { exportColumnKeys } from '@hss-export/client';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   CREATE,
   created,
@@ -12,7 +11,11 @@ import {
   zipFile,
   type ScriptedServer,
 } from '../support/scripted-server.js';
-import { entries, jsonOf, runCli, scripted, STDIN_TOKEN, tempDir } from '../support/run-cli.js';
+import { hasOpenssl, makeCertificate, startApi } from '../support/proxy-servers.js';
+import { entries, jsonOf, runCli, scripted, SECRET_ENV, STDIN_TOKEN, tempDir } from '../support/run-cli.js';
+import { specColumnKeys } from '../support/spec.js';
+
+const exportColumnKeys = specColumnKeys();
 
 async function server(): Promise<ScriptedServer> {
   return scripted({ [CREATE]: [created()], [TASK]: [succeeded()], [DOWNLOAD]: [zipFile()] });
@@ -67,6 +70,8 @@ describe('usage and validation errors (exit 2, nothing sent)', () => {
     [['--region', 'ap-southeast-1'], '--region and --endpoint are alternatives'],
     [['--mock'], '--mock runs against a local Prism mock: leave out --region and --endpoint'],
     [['--token', 'abc'], 'there is no --token option: credentials never go in flags'],
+    // Under the client's floor: refused before the task is created, not once it exists.
+    [['--poll-interval', '5ms'], '--poll-interval must be at least 10ms against http://127.0.0.1:'],
     [['extra'], 'unexpected argument "extra"'],
   ])('%j', async (args, message) => {
     const s = await server();
@@ -146,6 +151,32 @@ describe('usage and validation errors (exit 2, nothing sent)', () => {
   it('a plain-http endpoint that is not loopback is refused', async () => {
     const r = await runCli(['containers', '--endpoint', 'http://hss.example.com', '--project-id', 'p']);
     expectUsage(r, 'endpoint must use https://');
+  });
+});
+
+describe('--poll-interval under the floor of the endpoint', () => {
+  it('status --wait: exit 2, nothing sent', async () => {
+    const s = await server();
+    const r = await runCli(['status', 'task-1', '--wait', '--endpoint', s.url, '--poll-interval', '9ms']);
+    expectUsage(r, `--poll-interval must be at least 10ms against ${s.url} (got 9ms)`);
+    expect(s.received).toHaveLength(0);
+  });
+
+  it.skipIf(!hasOpenssl())('an https endpoint: at least 1s, before the task is created', async () => {
+    const cert = makeCertificate();
+    onTestFinished(() => cert.remove());
+    const api = await startApi({ [CREATE]: [created()], [TASK]: [succeeded()], [DOWNLOAD]: [zipFile()] }, cert);
+    onTestFinished(() => api.close());
+    const dir = tempDir();
+    const r = await runCli(
+      ['containers', '--endpoint', api.url, '--poll-interval', '500ms', '--out', join(dir, 'x.zip')],
+      {
+        env: { ...SECRET_ENV, NODE_EXTRA_CA_CERTS: cert.certPath },
+      },
+    );
+    expectUsage(r, `--poll-interval must be at least 1s against ${api.url} (got 500ms)`);
+    expect(api.received).toEqual([]);
+    expect(entries(dir)).toEqual([]);
   });
 });
 

@@ -46,13 +46,17 @@ export interface RunOptions {
   /** Run the child as this user and group (only root may): for permission tests under root. */
   uid?: number;
   gid?: number;
+  /** Leave stdout unread (the pipe fills and the child must wait) until releaseStdout(). */
+  holdStdout?: boolean;
 }
 
 export interface RunningCli {
   child: ChildProcess;
   result: Promise<CliResult>;
-  /** Resolves once stderr matches. */
-  stderrMatches(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Resolves once stderr matches, with the match. */
+  stderrMatches(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** With holdStdout: start reading stdout. */
+  releaseStdout(): void;
 }
 
 const children = new Set<ChildProcess>();
@@ -69,11 +73,15 @@ export function startCli(args: string[], options: RunOptions = {}): RunningCli {
   children.add(child);
   let stdout = '';
   let stderr = '';
-  const watchers: { pattern: RegExp; resolve: () => void }[] = [];
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const watchers: { pattern: RegExp; resolve: (match: RegExpExecArray) => void }[] = [];
+  const readStdout = () => child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  if (!options.holdStdout) readStdout();
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
-    for (const w of watchers) if (w.pattern.test(stderr)) w.resolve();
+    for (const w of watchers) {
+      const match = w.pattern.exec(stderr);
+      if (match) w.resolve(match);
+    }
   });
   child.stdin!.end(options.input ?? '');
   const result = new Promise<CliResult>((resolve) => {
@@ -87,15 +95,19 @@ export function startCli(args: string[], options: RunOptions = {}): RunningCli {
   return {
     child,
     result,
+    releaseStdout: () => {
+      if (options.holdStdout && child.stdout!.listenerCount('data') === 0) readStdout();
+    },
     stderrMatches: (pattern, timeoutMs = 10_000) =>
-      new Promise<void>((resolve, reject) => {
-        if (pattern.test(stderr)) return resolve();
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const already = pattern.exec(stderr);
+        if (already) return resolve(already);
         const timer = setTimeout(() => reject(new Error(`stderr never matched ${pattern}:\n${stderr}`)), timeoutMs);
         watchers.push({
           pattern,
-          resolve: () => {
+          resolve: (match) => {
             clearTimeout(timer);
-            resolve();
+            resolve(match);
           },
         });
         void result.then(() =>
