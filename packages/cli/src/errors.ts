@@ -7,6 +7,7 @@ import {
   ConfigError,
   ConnectionError,
   CredentialSourceError,
+  NoCredentialsError,
   ExportFailedError,
   ExportTimeoutError,
   HssError,
@@ -196,6 +197,11 @@ export function describeError(error: unknown, ctx: FailureContext): DescribedErr
     );
     return base(ExitCode.USAGE, `invalid request, nothing was sent:\n${lines.join('\n')}`, [
       `Run "hss-export ${ctx.command} --help" for the allowed values.`,
+    ]);
+  }
+  if (error instanceof NoCredentialsError) {
+    return base(ExitCode.USAGE, configMessage(error.message), [
+      'With the CLI you can also pipe an IAM token into --token-stdin.',
     ]);
   }
   if (error instanceof ConfigError) return base(ExitCode.USAGE, configMessage(error.message));

@@ -25,7 +25,9 @@ describe('secrets', () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('debug: endpoint http://127.0.0.1:');
-    expect(r.stderr).toContain('auth temporary AK/SK with security token from the environment (values hidden)');
+    expect(r.stderr).toContain(
+      'credentials from environment (HUAWEICLOUD_SDK_AK/SK and HUAWEICLOUD_SDK_SECURITY_TOKEN), project project-1 from HUAWEICLOUD_SDK_PROJECT_ID (values hidden)',
+    );
     expectNoSecrets(r.stdout + r.stderr);
   });
 

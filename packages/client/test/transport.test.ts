@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { authorization } from '../src/auth/signer.js';
 import type { ServerResponse } from 'node:http';
-import type { Received } from '@hss-export/mock-server/scripted-server';
+import type { Received } from '@hss-export/mock/scripted';
 import {
   AbortError,
   AuthenticationError,

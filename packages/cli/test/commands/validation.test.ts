@@ -126,7 +126,12 @@ describe('usage and validation errors (exit 2, nothing sent)', () => {
   it('no credentials: names the variables to set', async () => {
     const s = await server();
     const r = await runCli(['containers', '--endpoint', s.url, '--project-id', 'p'], { env: {} });
-    expectUsage(r, 'no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK');
+    // The client's provider chain: every source it looked in, in order, and why each gave nothing.
+    expectUsage(r, 'no credentials found; looked in this order');
+    for (const source of ['the credentials option', 'environment variables', 'profile file', 'instance metadata']) {
+      expect(r.stderr).toContain(source);
+    }
+    expect(r.stderr).toContain('HUAWEICLOUD_SDK_AK');
     expect(r.stderr).toContain('--token-stdin');
   });
 
@@ -138,7 +143,7 @@ describe('usage and validation errors (exit 2, nothing sent)', () => {
 
   it('no project: names --project-id and HUAWEICLOUD_SDK_PROJECT_ID', async () => {
     const r = await runCli(['containers', '--region', 'ap-southeast-1'], { env: { HSS_EXPORT_TOKEN: 'x'.repeat(20) } });
-    expectUsage(r, 'no project ID: pass --project-id or set HUAWEICLOUD_SDK_PROJECT_ID');
+    expectUsage(r, 'no project ID: pass --project-id, set HUAWEICLOUD_SDK_PROJECT_ID');
   });
 
   it("an unknown region lists the known ones (the client's ConfigError)", async () => {

@@ -65,7 +65,13 @@ const outputs: CliResult[] = [];
 export function startCli(args: string[], options: RunOptions = {}): RunningCli {
   const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
     cwd: options.cwd ?? tmpdir(),
-    env: { PATH: process.env.PATH ?? '', ...(options.env ?? SECRET_ENV) },
+    // The instance metadata service is the provider chain's last source: in tests it is a
+    // closed loopback port, never the link-local address.
+    env: {
+      PATH: process.env.PATH ?? '',
+      HSS_EXPORT_TEST_METADATA_URL: 'http://127.0.0.1:9',
+      ...(options.env ?? SECRET_ENV),
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
     ...(options.uid === undefined ? {} : { uid: options.uid }),
     ...(options.gid === undefined ? {} : { gid: options.gid }),

@@ -1,12 +1,12 @@
-// Routes and answers the CLI tests script; the server itself is the mock-server's.
-import type { Step } from '@hss-export/mock-server/scripted-server';
+// Routes and answers the CLI tests script; the server itself is @hss-export/mock's.
+import type { Step } from '@hss-export/mock/scripted';
 
 export {
   startScriptedServer,
   type Received,
   type ScriptedServer,
   type Step,
-} from '@hss-export/mock-server/scripted-server';
+} from '@hss-export/mock/scripted';
 
 export const CREATE = '/container/export-task$';
 export const TASK = '/export-task/[^/]+$';

@@ -53,11 +53,8 @@ export function chooseCredential(s: CredentialSettings, names: SettingNames, whe
   const hasToken = !!s.token;
   const keys = `${names.ak} and ${names.sk}`;
   const federation = `${names.idpId} and ${names.idTokenFile}`;
-  if (hasKeys && hasToken) {
-    throw new ConfigError(
-      `${where}: ${names.ak}/${names.sk} and ${names.token} are both set; unset one (AK/SK sign each request, ${names.token} is an IAM token)`,
-    );
-  }
+  // AK/SK and a token together: AK/SK win, as the CLI has always documented (Huawei
+  // recommends signing), and the token is not used.
   if (hasFederation && (hasKeys || hasToken)) {
     throw new ConfigError(
       `${where}: ${federation} (OIDC federation) are set together with ${hasKeys ? keys : names.token}; unset one of the two ways`,

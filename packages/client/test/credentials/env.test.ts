@@ -42,14 +42,17 @@ describe('environment link', () => {
     });
   });
 
+  it('prefers AK/SK to HSS_EXPORT_TOKEN when both are set (the documented precedence)', async () => {
+    const env = { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK, HSS_EXPORT_TOKEN: TOKEN };
+    const hit = (await envLink().resolve({ env, fetch: globalThis.fetch })) as {
+      provider: { get(): Promise<unknown> };
+    };
+    expect(await hit.provider.get()).toMatchObject({ kind: 'aksk', accessKey: AK });
+  });
+
   const contradictions: Array<[string, Record<string, string>, RegExp]> = [
     ['AK without SK', { HUAWEICLOUD_SDK_AK: AK }, /HUAWEICLOUD_SDK_SK is not set, but HUAWEICLOUD_SDK_AK is/],
     ['SK without AK', { HUAWEICLOUD_SDK_SK: SK }, /HUAWEICLOUD_SDK_AK is not set, but HUAWEICLOUD_SDK_SK is/],
-    [
-      'AK/SK and a token',
-      { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK, HSS_EXPORT_TOKEN: TOKEN },
-      /HUAWEICLOUD_SDK_AK\/HUAWEICLOUD_SDK_SK and HSS_EXPORT_TOKEN are both set; unset one/,
-    ],
     [
       'a security token with a token',
       { HSS_EXPORT_TOKEN: TOKEN, HUAWEICLOUD_SDK_SECURITY_TOKEN: SECURITY_TOKEN },

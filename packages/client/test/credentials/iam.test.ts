@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Received } from '@hss-export/mock-server/scripted-server';
+import type { Received } from '@hss-export/mock/scripted';
 import { describe, expect, it } from 'vitest';
 import { authorization, formatSdkDate } from '../../src/auth/signer.js';
 import { ConfigError } from '../../src/errors.js';

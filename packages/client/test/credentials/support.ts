@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { expect, onTestFinished } from 'vitest';
-import { startScriptedServer, type Step } from '@hss-export/mock-server/scripted-server';
+import { startScriptedServer, type Step } from '@hss-export/mock/scripted';
 import type { ServerResponse } from 'node:http';
 
 // Random-looking, so any 8 characters of one can only appear in an output by leaking.

@@ -1,6 +1,6 @@
 import { onTestFinished } from 'vitest';
 import { createHssClient, type HssClientOptions } from '../../src/index.js';
-import { startScriptedServer, type Step } from '@hss-export/mock-server/scripted-server';
+import { startScriptedServer, type Step } from '@hss-export/mock/scripted';
 
 export const PROJECT = 'project-1';
 export const TOKEN = 'tok-SECRET-5f1e0c9a';
