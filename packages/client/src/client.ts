@@ -1,7 +1,8 @@
 // createHssClient: the entry point. One method per spec operation (generated), the export
 // workflow on top of them, all over one request path.
 import { type HssClientOptions, resolveConfig } from './config.js';
-import { bindOperations, type HssOperations } from './generated/methods.js';
+import { bindOperations } from './generated/bind.js';
+import type { HssOperations } from './generated/methods.js';
 import { createCore } from './request.js';
 import type { Workflow } from './workflow.js';
 

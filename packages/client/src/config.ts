@@ -8,18 +8,22 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 export type { Credential, CredentialProvider } from './credentials/types.js';
 
+/** An IAM token as `credentials`. */
 export interface TokenCredentials {
   /** IAM project-scoped token (`X-Subject-Token` from IAM), sent as `X-Auth-Token`. */
   token: string;
 }
+/** AK/SK as `credentials`, signed with SDK-HMAC-SHA256. */
 export interface AkSkCredentials {
   accessKey: string;
   secretKey: string;
   /** For temporary AK/SK from IAM; sent (and signed) as `X-Security-Token`. */
   securityToken?: string | undefined;
 }
+/** Explicit credentials: a token, or AK/SK (optionally temporary). */
 export type Credentials = TokenCredentials | AkSkCredentials;
 
+/** Options of `createHssClient`; every one may be left out where the environment supplies it. */
 export interface HssClientOptions {
   /** Region ID, e.g. `ap-southeast-1`; picks the endpoint from the spec's server list. */
   region?: string;

@@ -4,6 +4,7 @@
 // the server or the caller went through the client's redaction first (redact.ts).
 import type { ValidationProblem } from './validation.js';
 
+/** The base of every error this SDK throws. */
 export class HssError extends Error {
   override name = 'HssError';
   /** Set on errors thrown while waiting for an export, so the wait can be resumed. */
@@ -16,6 +17,7 @@ export class HssError extends Error {
   }
 }
 
+/** What an ApiError is made from. */
 export interface ApiErrorDetails {
   status: number;
   operation: string;
@@ -87,6 +89,7 @@ const BY_STATUS: Record<number, typeof ApiError> = {
   429: RateLimitError,
 };
 
+/** The ApiError subclass for the status (400 BadRequestError … 5xx ServerError). */
 export const apiError = (d: ApiErrorDetails): ApiError =>
   new (BY_STATUS[d.status] ?? (d.status >= 500 ? ServerError : ApiError))(d);
 

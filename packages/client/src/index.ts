@@ -10,7 +10,13 @@ export type {
   TokenCredentials,
 } from './config.js';
 export * from './errors.js';
-export { type ChainAttempt, CredentialSourceError, NoCredentialsError } from './credentials/errors.js';
+export {
+  type ChainAttempt,
+  CredentialSourceError,
+  type CredentialSourceErrorCode,
+  NoCredentialsError,
+} from './credentials/errors.js';
+export type { AkSkCredential, TokenCredential } from './credentials/types.js';
 export type { ValidationProblem } from './validation.js';
 export type { BinaryResponse, RequestOptions } from './request.js';
 export type { ExportProgress, ExportResult, WaitOptions } from './workflow.js';

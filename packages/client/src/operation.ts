@@ -24,6 +24,7 @@ export interface Schema {
   readonly columnKeys?: readonly string[];
 }
 
+/** One parameter of an operation, and where it goes. */
 export interface Parameter {
   readonly name: string;
   readonly in: 'path' | 'query' | 'header';
@@ -39,6 +40,7 @@ export type Answer =
   | { readonly kind: 'bytes' /** `x-hss-file-format`, e.g. `zip`; '' when unchecked. */; readonly format: string }
   | { readonly kind: 'empty' };
 
+/** An operation of the spec as data (generated). */
 export interface Operation {
   readonly id: string;
   readonly method: string;

@@ -4,6 +4,7 @@
 // a JSON Schema library many times its size.
 import type { Schema } from './operation.js';
 
+/** One way a request (or an answer) breaks the spec's rules. */
 export interface ValidationProblem {
   /** Where: `task_id`, `export_headers[1][0]`, `answer.task_status`. */
   path: string;

@@ -14,6 +14,7 @@ import type { CreateContainerExportTaskParams, GetExportTaskParams, HssOperation
 import { sleep } from './request.js';
 import type { ExportTask } from '@hss-export/types';
 
+/** What `onProgress` gets after each poll. */
 export interface ExportProgress {
   taskId: string;
   status: ExportTask['task_status'];
@@ -21,6 +22,7 @@ export interface ExportProgress {
   elapsedMs: number;
 }
 
+/** How `waitForExportTask` and `exportContainers` wait. */
 export interface WaitOptions {
   /** Between polls: default 5000 ms; at least 1000 ms, or 10 ms against a loopback (mock) endpoint. */
   pollIntervalMs?: number;
@@ -28,9 +30,11 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** Stops the wait at once, also mid-poll. */
   signal?: AbortSignal;
+  /** Called after every poll, e.g. to show progress. */
   onProgress?: (progress: ExportProgress) => void;
 }
 
+/** A finished export: the task and the file to download. */
 export interface ExportResult {
   taskId: string;
   fileId: string;

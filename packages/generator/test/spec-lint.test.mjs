@@ -14,11 +14,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function lint(text) {
   const file = join(dir, 'spec.yaml');
   writeFileSync(file, text);
-  return spawnSync(
-    process.execPath,
-    [join(repo, 'packages/generator/bin/lint-spec.mjs'), file],
-    { encoding: 'utf8', env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } },
-  );
+  return spawnSync(process.execPath, [join(repo, 'packages/generator/bin/lint-spec.mjs'), file], {
+    encoding: 'utf8',
+    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+  });
 }
 
 describe('spec lint', () => {

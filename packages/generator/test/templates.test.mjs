@@ -89,7 +89,7 @@ describe('rules the templates emit', () => {
   it('gives every operation a method with its summary and params, and its prose in docs', () => {
     const methods = real('client/methods.ts');
     for (const id of ['createContainerExportTask', 'getExportTask', 'downloadExportedFile']) {
-      expect(methods).toMatch(new RegExp(`${id}\\(\\.\\.\\.args: Args<\\w+Params>\\)`));
+      expect(methods).toMatch(new RegExp(`${id}\\(params: \\w+Params, options\\?: RequestOptions\\)`));
       expect(real('client/docs.ts')).toContain(`  ${id}: {`);
     }
     // The project ID comes from the client, so it is optional in the params.

@@ -4,6 +4,7 @@
 // checked error code and a request ID ever reach a message.
 import { ConfigError, HssError } from '../errors.js';
 
+/** What went wrong with a credential source. */
 export type CredentialSourceErrorCode =
   /** The connection failed (refused, unreachable, reset). */
   | 'UNREACHABLE'
@@ -41,6 +42,7 @@ export class CredentialSourceError extends HssError {
   }
 }
 
+/** One source the chain looked in, and why it gave nothing. */
 export interface ChainAttempt {
   /** The link, e.g. "environment variables". */
   source: string;

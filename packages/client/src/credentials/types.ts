@@ -20,8 +20,10 @@ export interface AkSkCredential {
   expiresAt?: number;
 }
 
+/** What one request is authenticated with. */
 export type Credential = TokenCredential | AkSkCredential;
 
+/** Where credentials come from; temporary ones are renewed behind `get()`. Pass your own as `credentials`. */
 export interface CredentialProvider {
   /** Where the credential came from, for messages and --debug; never contains a secret. */
   readonly source: string;

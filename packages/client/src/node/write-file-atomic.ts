@@ -20,6 +20,7 @@ import { preview as quote } from '../redact.js';
 import { partPathFor, removeStaleParts } from './part-files.js';
 import { findZipProblem, type ReadAt } from './zip-check.js';
 
+/** How `writeStreamToFile` writes. */
 export interface WriteFileOptions {
   /** Replace an existing destination. Default false: an existing file makes the call fail before any byte is read. */
   overwrite?: boolean;
@@ -41,12 +42,14 @@ export interface WriteFileOptions {
   redact?: (text: string) => string;
 }
 
+/** A file that was written whole. */
 export interface WrittenFile {
   /** Absolute path of the written file. */
   path: string;
   bytes: number;
 }
 
+/** Why a download failed; no file was left in any case. */
 export type DownloadErrorCode =
   | 'DESTINATION_EXISTS'
   | 'TRUNCATED'
@@ -60,6 +63,7 @@ export type DownloadErrorCode =
   /** The body sent nothing for the client's `idleTimeoutMs`. */
   | 'STALLED';
 
+/** A download to a file failed; `code` says why, and no partial file was left. */
 export class DownloadError extends HssError {
   override readonly name = 'DownloadError';
   readonly code: DownloadErrorCode;
@@ -87,6 +91,10 @@ const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'E
 
 const noop = (): void => {};
 
+/**
+ * Streams `stream` to `destination` in constant memory, all or nothing: a temporary file
+ * next to it, checked (size, zip archive) and then moved into place.
+ */
 export async function writeStreamToFile(
   stream: ReadableStream<Uint8Array>,
   destination: string,
