@@ -111,7 +111,7 @@ export async function run() {
     const modules = chunks.flatMap((c) => c.modules).filter(([, b]) => b > 0);
     return [
       '',
-      `${title}: ${chunks.length} chunk(s), ${total} B minified; bytes per module (esbuild metafile):`,
+      `${title}: ${chunks.length} chunk(s) (gzip ${chunks.map((c) => kB(c.gzip)).join(' + ')}), ${total} B minified; bytes per module (esbuild metafile):`,
       '',
       ...modules
         .sort((a, b) => b[1] - a[1])

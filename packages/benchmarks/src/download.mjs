@@ -1,4 +1,4 @@
-// 4. Download memory: a 50 MB zip from a local server to disk through downloadExportToFile,
+// 4. Download memory: a 50 MiB zip from a local server to disk through downloadExportToFile,
 // through bare fetch piped to the file, and through arrayBuffer(); each download in a fresh
 // child process, so its peak RSS growth over the child's idle RSS is that download's alone.
 import { createWriteStream, writeFileSync } from 'node:fs';
@@ -152,7 +152,7 @@ export async function run({ runs = 5, sizeMB = 50 } = {}) {
     );
     const row = (name, k) => ({
       name,
-      unit: 'MB',
+      unit: 'MiB',
       values: mb[k],
       ratios: mb[k].map((v, i) => v / mb.pipe[i]),
       baseline: 'bare fetch piped',
@@ -161,7 +161,7 @@ export async function run({ runs = 5, sizeMB = 50 } = {}) {
       id,
       title: 'Download memory',
       command: `pnpm --filter @hss-export/benchmarks bench -- ${id}`,
-      params: `${runs} rounds, ${sizeMB} MB stored zip, peak RSS growth over the child's idle RSS (${median(idle).toFixed(0)} MB)`,
+      params: `${runs} round(s), ${sizeMB} MiB stored zip, peak RSS growth over the child's idle RSS (${median(idle).toFixed(0)} MiB)`,
       rows: [
         row('bare fetch → Readable.fromWeb → file (baseline)', 'pipe'),
         row('downloadExportToFile (@hss-export/client/node)', 'client'),

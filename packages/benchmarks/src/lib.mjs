@@ -127,7 +127,7 @@ const span = (xs, f) => {
 const UNITS = {
   µs: (v) => `${v.toFixed(0)} µs`,
   s: (v) => `${v.toFixed(2)} s`,
-  MB: (v) => `${v.toFixed(1)} MB`,
+  MiB: (v) => `${v.toFixed(1)} MiB`,
   kB: (v) => `${(v / 1000).toFixed(2)} kB`,
 };
 const cell = (t) => String(t ?? '—').replace(/\|/g, '\\|');
