@@ -41,7 +41,7 @@ export interface HssClientOptions {
   timeoutMs?: number;
   /** A file download fails when its body sends nothing for this long (default 30 000 ms; 0: never). */
   idleTimeoutMs?: number;
-  /** Automatic retries after the first attempt (default 2); see retry.ts for which failures. */
+  /** Automatic retries after the first attempt (0 to 10, default 2): only failures the call may safely repeat (see the README, "Retries"). */
   maxRetries?: number;
   /** A fetch implementation (default: the global one), e.g. one that goes through a proxy. */
   fetch?: typeof globalThis.fetch;
