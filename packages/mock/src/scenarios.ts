@@ -28,7 +28,7 @@ const created: Answer = { code: 200, example: 'seed' };
 const running: Answer = { code: 200, example: 'running' };
 const success: Answer = { code: 200, example: 'success' };
 const failure: Answer = { code: 200, example: 'failure' };
-const zip: Answer = { code: 200, example: 'emptyZip' };
+const zip: Answer = { code: 200, example: 'containersZip' };
 const wrongCredentials: Answer = { code: 401, example: 'wrongCredentials' };
 const tokenExpired: Answer = { code: 401, example: 'tokenExpired' };
 

@@ -103,6 +103,6 @@ export function savedLine(path: string, bytes: number): string {
 export function mockReminder(ctx: Context): void {
   if (ctx.state.mock)
     ctx.err.line(
-      "This ran against the Prism mock: the file is the spec's example (an empty zip archive), not your containers.",
+      "This ran against the Prism mock: the file is the spec's example (three made-up containers), not yours.",
     );
 }
