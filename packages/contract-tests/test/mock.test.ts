@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
+  type CreateContainerExportTaskParams,
   createHssClient,
   type ExportProgress,
   ExportFailedError,
@@ -24,18 +25,20 @@ import {
   startMock,
 } from '@hss-export/mock';
 
-const BODY = { export_headers: [['container_name', 'Container Name']] as [string, string][] };
+const BODY: CreateContainerExportTaskParams = { export_headers: [['container_name', 'Container Name']] };
 let mock: RunningMock;
 let dir: string;
 
+// Prism's start-up takes ~1.5 s alone, and far longer on a busy machine: startMock's own
+// deadline (30 s by default) says what it waited for; this hook's only has to be longer.
 beforeAll(async () => {
-  mock = await startMock();
   dir = mkdtempSync(join(tmpdir(), 'hss-mock-test-'));
-});
+  mock = await startMock({ startTimeoutMs: 120_000 });
+}, 180_000);
 afterAll(async () => {
   await mock?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
-});
+}, 60_000);
 
 function client(endpoint: string, maxRetries = 2) {
   return createHssClient({ endpoint, projectId: 'p1', credentials: { token: 'anything' }, maxRetries });

