@@ -98,7 +98,10 @@ afterAll(async () => {
   if (server && server.exitCode === null) {
     const exited = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');
+    // It closes gracefully within its own 10 s grace period; past that, it is ended.
+    const timer = setTimeout(() => server.kill('SIGKILL'), 12_000);
     await exited;
+    clearTimeout(timer);
   }
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 }, 30_000);
@@ -112,12 +115,14 @@ function summary(dir) {
 const generate = (dir) => summary(dir).find((t) => t.taskId === '@hss-export/generator#generate');
 
 describe('a shared turbo cache (turborepo-remote-cache)', () => {
-  it('listens on 127.0.0.1 only and answers the status call with the token', async () => {
+  it('listens on 127.0.0.1 only, and serves artifacts only for the token', async () => {
     expect(api).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const status = await fetch(`${api}/v8/artifacts/status`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    expect(await status.json()).toEqual({ status: 'enabled' });
-    const wrong = await fetch(`${api}/v8/artifacts/status`, { headers: { authorization: 'Bearer nope' } });
-    expect(wrong.status).toBe(401);
+    // `connection: close`, so that no kept-alive socket holds the server open at the end.
+    const get = (path, token) =>
+      fetch(`${api}${path}`, { headers: { authorization: `Bearer ${token}`, connection: 'close' } });
+    expect(await (await get('/v8/artifacts/status', TOKEN)).json()).toMatchObject({ status: 'enabled' });
+    expect((await get('/v8/artifacts/0123456789abcdef?slug=hss', 'wrong-token')).status).toBe(401);
+    expect((await get('/v8/artifacts/0123456789abcdef?slug=hss', TOKEN)).status).toBe(404);
   });
 
   it('the first clone builds, running the generator (java) and filling the cache', () => {
