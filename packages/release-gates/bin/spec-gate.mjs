@@ -9,6 +9,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHANGESETS, RELEASED_SPEC, SPEC } from '../src/repo.mjs';
+import { runSpecGate } from '../src/spec-gate.mjs';
 
 let values;
 try {
@@ -33,9 +34,7 @@ if (values.help) {
 }
 
 try {
-  // Loaded after the arguments are checked: openapi-diff takes a moment to import.
-  const { runSpecGate } = await import('../src/spec-gate.mjs');
-  const result = await runSpecGate({
+  const result = runSpecGate({
     base: resolve(values.base),
     head: resolve(values.head),
     changesets: resolve(values.changesets),

@@ -1,27 +1,13 @@
-// Paths in the monorepo, and the published packages (every packages/*/package.json
-// without `"private": true`), found rather than listed so that a new package is gated
-// the day it appears.
-import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// Paths in the monorepo, and `pnpm pack`.
+import { execFile } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
-export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const REPO = resolve(PACKAGE_DIR, '../..');
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const SPEC = join(REPO, 'spec/hss-export.openapi.yaml');
 export const RELEASED_SPEC = join(REPO, 'spec/released/hss-export.openapi.yaml');
 export const CHANGESETS = join(REPO, '.changeset');
-
-export function publishedPackages(repo = REPO) {
-  const dir = join(repo, 'packages');
-  return readdirSync(dir)
-    .map((name) => join(dir, name))
-    .filter((d) => existsSync(join(d, 'package.json')))
-    .map((d) => ({ dir: d, manifest: JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) }))
-    .filter((p) => p.manifest.private !== true)
-    .sort((a, b) => a.manifest.name.localeCompare(b.manifest.name));
-}
 
 /** `pnpm pack` (which rewrites workspace:* ranges) into `destination`; resolves to the tarball path. */
 export async function pack(packageDir, destination) {
@@ -31,16 +17,4 @@ export async function pack(packageDir, destination) {
     timeout: 60_000,
   });
   return JSON.parse(stdout).filename;
-}
-
-/** Files inside a tarball, without the leading `package/`, with their sizes in bytes. */
-export function tarballEntries(tarball) {
-  // `tar -tv` lines: mode owner/group size date time path
-  return execFileSync('tar', ['-tvzf', tarball], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const [, , size, , , ...path] = line.trim().split(/\s+/);
-      return { path: path.join(' ').replace(/^package\//, ''), size: Number(size) };
-    });
 }

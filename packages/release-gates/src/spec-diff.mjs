@@ -1,40 +1,18 @@
 // Compares two versions of the OpenAPI 3.0 spec and grades every change by the release it
 // needs: `breaking` (major), `additive` (minor), `patch`, or `info` (no release needed).
-//
-// Two sources of findings, both always run:
-//
-// 1. openapi-diff (the library): paths and methods added or removed, and a set-theoretic
-//    diff of JSON request and response bodies (type, required, properties,
-//    additionalProperties, numeric and length bounds, allOf/anyOf/oneOf/not), response
-//    status codes and response headers. It reports *that* a body accepts or returns a
-//    different set of values, at the level of the whole body schema.
-//
-// 2. The classifier below, for what the library does not see (its docs/OPENAPI3.md and
-//    json-schema-diff's KEYWORDS.md list these as unsupported) and for which this SDK
-//    needs a precise answer:
-//      - parameters, all of them: removed, renamed, new required, optional → required,
-//        and their schemas (a narrowed `maximum` on a query parameter is invisible to the
-//        library);
-//      - `enum` values (the library ignores `enum`), `pattern`, `format`, `multipleOf`,
-//        `nullable`, `default`, and our own `x-hss-column-keys` (the client rejects keys
-//        outside it, so removing one is breaking);
-//      - requestBody `required`, media types;
-//      - operationId and tags, which name the generated method and API class, and the
-//        names of components/schemas, which name the exported types: a rename breaks
-//        callers even when the HTTP contract is identical;
-//      - servers and server-variable enums (the client's region table comes from them);
-//      - security requirements;
-//      - and, for body schemas the library also covers, the field-level location and
-//        before → after values, so a failure says `pod_name: maxLength 512 → 128`
-//        rather than "some request bodies are no longer accepted".
-//    It deliberately does not interpret allOf/anyOf/oneOf/not: those are left to the
-//    library, whose set-based diff handles them properly.
+// It is the gate's only engine, and it reads the spec the way the generator and the client
+// do, so it also sees what a generic OpenAPI diff cannot: operationIds, tags and model
+// names (they name the generated methods, API class and exported types), `enum` values,
+// parameters, servers resolved to the URLs the region table holds, and this spec's own
+// extensions (`x-hss-column-keys`, `x-hss-client-option`, `x-hss-idempotent`,
+// `x-hss-file-format`; how each is graded is in ../README.md).
 //
 // Direction matters for schemas: a request schema is what callers send, so narrowing it
 // breaks them and widening it is an addition; a response schema is what callers receive,
-// so widening it (a longer string, a new enum value, a field that may be missing) is what
-// can break them.
-import openapiDiff from 'openapi-diff';
+// so widening it (a longer string, a field that may be missing) is what can break them.
+//
+// Anything structural it does not model still needs a patch: the last step compares the
+// specs without their documentation and reports the JSON pointers that differ.
 import { isDeepStrictEqual } from 'node:util';
 
 export const SEVERITIES = ['info', 'patch', 'additive', 'breaking'];
@@ -45,6 +23,13 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 const IGNORED_HEADER_PARAMS = new Set(['accept', 'content-type', 'authorization']);
 // Keys that only document; a change to them alone ships no behaviour change to callers.
 const DOC_KEYS = new Set(['description', 'summary', 'example', 'examples', 'externalDocs', 'title']);
+// The extensions the generator templates read; every other `x-` key only documents.
+const SHIPPED_EXTENSIONS = new Set([
+  'x-hss-column-keys',
+  'x-hss-client-option',
+  'x-hss-idempotent',
+  'x-hss-file-format',
+]);
 
 const show = (v) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -70,14 +55,17 @@ export function dereference(spec) {
   return walk(spec, []);
 }
 
-/** The spec without documentation; keys of a `properties` map are field names, always kept. */
-function stripDocs(node, fieldNames = false) {
-  if (Array.isArray(node)) return node.map((n) => stripDocs(n));
+/**
+ * The spec without documentation and without the `x-` keys not in `keep`; keys of a
+ * `properties` map are field names, always kept.
+ */
+function stripDocs(node, keep = SHIPPED_EXTENSIONS, fieldNames = false) {
+  if (Array.isArray(node)) return node.map((n) => stripDocs(n, keep));
   if (!node || typeof node !== 'object') return node;
   return Object.fromEntries(
     Object.entries(node)
-      .filter(([k]) => fieldNames || (!DOC_KEYS.has(k) && !(k.startsWith('x-') && k !== 'x-hss-column-keys')))
-      .map(([k, v]) => [k, stripDocs(v, !fieldNames && k === 'properties')]),
+      .filter(([k]) => fieldNames || (!DOC_KEYS.has(k) && !(k.startsWith('x-') && !keep.has(k))))
+      .map(([k, v]) => [k, stripDocs(v, keep, !fieldNames && k === 'properties')]),
   );
 }
 
@@ -95,12 +83,15 @@ function operationsOf(spec) {
         if (p.in === 'header' && IGNORED_HEADER_PARAMS.has(String(p.name).toLowerCase())) continue;
         params.set(`${p.in}:${p.name}`, p);
       }
+      const idempotent = op['x-hss-idempotent'];
       ops.set(key, {
         key,
         label: `${method.toUpperCase()} ${path}`,
         operationId: op.operationId,
         tags: op.tags ?? [],
         deprecated: !!op.deprecated,
+        // What the client retries by (request.ts): the extension when present, else only GET.
+        idempotent: idempotent === undefined ? method === 'get' : String(idempotent) === 'true',
         params,
         requestBody: op.requestBody,
         responses: op.responses ?? {},
@@ -116,15 +107,7 @@ function operationsOf(spec) {
 class Findings {
   list = [];
   add(severity, kind, location, before, after, note) {
-    this.list.push({
-      source: 'classifier',
-      severity,
-      kind,
-      location,
-      before: show(before),
-      after: show(after),
-      ...(note ? { note } : {}),
-    });
+    this.list.push({ severity, kind, location, before: show(before), after: show(after), ...(note ? { note } : {}) });
   }
 }
 
@@ -141,7 +124,7 @@ function compareBound(out, dir, loc, name, kinds, b, h, { upper, implicit, bEx =
   const bv = b ?? implicit;
   const hv = h ?? implicit;
   let change;
-  if (bv === hv || (bv === undefined && hv === undefined)) {
+  if (bv === hv) {
     if (bEx !== hEx) change = hEx ? 'narrowed' : 'widened';
   } else if (bv === undefined) change = 'narrowed';
   else if (hv === undefined) change = 'widened';
@@ -151,29 +134,23 @@ function compareBound(out, dir, loc, name, kinds, b, h, { upper, implicit, bEx =
   out.add(grade(dir)[change], change === 'narrowed' ? kinds[0] : kinds[1], loc, fmt(b, bEx), fmt(h, hEx));
 }
 
+/** kinds: [valueRemoved, valueAdded, setIntroduced, setDropped] */
 function compareValueSet(out, dir, loc, name, kinds, b, h) {
-  // kinds: [valueRemoved, valueAdded, setIntroduced, setDropped]
   if (!b && !h) return;
   if (!b) return out.add(dir === 'request' ? 'breaking' : 'patch', kinds[2], loc, `no ${name}`, `${name} ${show(h)}`);
   if (!h)
     return out.add(dir === 'request' ? 'additive' : 'breaking', kinds[3], loc, `${name} ${show(b)}`, `no ${name}`);
   const removed = b.filter((v) => !h.some((w) => isDeepStrictEqual(v, w)));
   const added = h.filter((v) => !b.some((w) => isDeepStrictEqual(v, w)));
-  // Long lists (the region table) are summarised; the note names the values that changed.
+  // Long lists are summarised; the note names the values that changed.
   const list = (values) => (values.length > 8 ? `[${values.length} values]` : show(values));
   if (removed.length) {
-    out.add(
-      dir === 'request' ? 'breaking' : 'patch',
-      kinds[0],
-      loc,
-      `${name} ${list(b)}`,
-      `${name} ${list(h)}`,
-      `removed: ${removed.map(show).join(', ')}`,
-    );
+    const note = `removed: ${removed.map(show).join(', ')}`;
+    out.add(dir === 'request' ? 'breaking' : 'patch', kinds[0], loc, `${name} ${list(b)}`, `${name} ${list(h)}`, note);
   }
-  if (added.length) {
-    // A new value in a response can still break a caller's exhaustive switch; we grade it as
-    // an addition (minor), which is what changesets and semver expect for new values.
+  // A new value in a response can still break a caller's exhaustive switch; it is graded as
+  // an addition (minor), which is what changesets and semver expect for new values.
+  if (added.length)
     out.add(
       'additive',
       kinds[1],
@@ -182,7 +159,6 @@ function compareValueSet(out, dir, loc, name, kinds, b, h) {
       `${name} ${list(h)}`,
       `added: ${added.map(show).join(', ')}`,
     );
-  }
 }
 
 const COMPOSITION = ['allOf', 'anyOf', 'oneOf', 'not'];
@@ -205,10 +181,17 @@ export function compareSchema(out, dir, loc, b, h) {
     return;
   }
   if (COMPOSITION.some((k) => b[k] !== undefined || h[k] !== undefined)) {
-    // Left to openapi-diff (see the header comment); recorded so the report says so.
-    if (!isDeepStrictEqual(stripDocs(b), stripDocs(h))) {
-      out.add('info', 'composition-changed', loc, 'allOf/anyOf/oneOf/not', 'changed', 'graded by openapi-diff');
-    }
+    // The spec lint refuses these keywords (the client does not check them), so no set
+    // arithmetic here: any change to such a schema is graded as breaking, for a human to check.
+    if (!isDeepStrictEqual(stripDocs(b), stripDocs(h)))
+      out.add(
+        'breaking',
+        'composition-changed',
+        loc,
+        'allOf/anyOf/oneOf/not',
+        'changed',
+        'not interpreted: check it by hand',
+      );
     return;
   }
   const g = grade(dir);
@@ -217,8 +200,8 @@ export function compareSchema(out, dir, loc, b, h) {
     return out.add('breaking', 'type-changed', loc, `type ${show(b.type)}`, `type ${show(h.type)}`);
   }
   if ((b.format ?? null) !== (h.format ?? null)) {
-    // typescript-fetch maps formats to types (date-time → Date, binary → Blob), so a format
-    // change can change the generated type even when `type` is the same.
+    // typescript-fetch maps formats to types (binary → Blob), so a format change can change
+    // the generated type even when `type` is the same.
     out.add('breaking', 'format-changed', loc, `format ${show(b.format)}`, `format ${show(h.format)}`);
   }
   if (!!b.nullable !== !!h.nullable) {
@@ -240,6 +223,7 @@ export function compareSchema(out, dir, loc, b, h) {
     b.enum,
     h.enum,
   );
+  // The client rejects column keys outside this list, and the types package exports them as a union.
   compareValueSet(
     out,
     dir,
@@ -249,51 +233,37 @@ export function compareSchema(out, dir, loc, b, h) {
     b['x-hss-column-keys'],
     h['x-hss-column-keys'],
   );
-  compareBound(out, dir, loc, 'maximum', ['maximum-narrowed', 'maximum-widened'], b.maximum, h.maximum, {
-    upper: true,
-    bEx: !!b.exclusiveMaximum,
-    hEx: !!h.exclusiveMaximum,
-  });
-  compareBound(out, dir, loc, 'minimum', ['minimum-raised', 'minimum-lowered'], b.minimum, h.minimum, {
-    upper: false,
-    bEx: !!b.exclusiveMinimum,
-    hEx: !!h.exclusiveMinimum,
-  });
-  compareBound(out, dir, loc, 'maxLength', ['max-length-narrowed', 'max-length-widened'], b.maxLength, h.maxLength, {
-    upper: true,
-  });
-  compareBound(out, dir, loc, 'minLength', ['min-length-raised', 'min-length-lowered'], b.minLength, h.minLength, {
-    upper: false,
-    implicit: 0,
-  });
-  compareBound(out, dir, loc, 'maxItems', ['max-items-narrowed', 'max-items-widened'], b.maxItems, h.maxItems, {
-    upper: true,
-  });
-  compareBound(out, dir, loc, 'minItems', ['min-items-raised', 'min-items-lowered'], b.minItems, h.minItems, {
-    upper: false,
-    implicit: 0,
-  });
+  const bounds = [
+    [
+      'maximum',
+      'maximum-narrowed',
+      'maximum-widened',
+      { upper: true, bEx: !!b.exclusiveMaximum, hEx: !!h.exclusiveMaximum },
+    ],
+    [
+      'minimum',
+      'minimum-raised',
+      'minimum-lowered',
+      { upper: false, bEx: !!b.exclusiveMinimum, hEx: !!h.exclusiveMinimum },
+    ],
+    ['maxLength', 'max-length-narrowed', 'max-length-widened', { upper: true }],
+    ['minLength', 'min-length-raised', 'min-length-lowered', { upper: false, implicit: 0 }],
+    ['maxItems', 'max-items-narrowed', 'max-items-widened', { upper: true }],
+    ['minItems', 'min-items-raised', 'min-items-lowered', { upper: false, implicit: 0 }],
+  ];
+  for (const [key, narrowed, widened, options] of bounds)
+    compareBound(out, dir, loc, key, [narrowed, widened], b[key], h[key], options);
   if (!!b.uniqueItems !== !!h.uniqueItems) {
-    out.add(
-      h.uniqueItems ? g.narrowed : g.widened,
-      'unique-items-changed',
-      loc,
-      `uniqueItems ${!!b.uniqueItems}`,
-      `uniqueItems ${!!h.uniqueItems}`,
-    );
+    const change = h.uniqueItems ? 'narrowed' : 'widened';
+    out.add(g[change], 'unique-items-changed', loc, `uniqueItems ${!!b.uniqueItems}`, `uniqueItems ${!!h.uniqueItems}`);
   }
   for (const key of ['pattern', 'multipleOf']) {
     if (b[key] === h[key]) continue;
     // Whether one regex (or divisor) accepts a superset of another is not decidable here,
     // so any change other than removing the constraint counts as a narrowing.
     const change = h[key] === undefined ? 'widened' : 'narrowed';
-    out.add(
-      g[change],
-      `${key === 'pattern' ? 'pattern' : 'multiple-of'}-changed`,
-      loc,
-      `${key} ${show(b[key])}`,
-      `${key} ${show(h[key])}`,
-    );
+    const kind = key === 'pattern' ? 'pattern-changed' : 'multiple-of-changed';
+    out.add(g[change], kind, loc, `${key} ${show(b[key])}`, `${key} ${show(h[key])}`);
   }
   if (dir === 'request' && !isDeepStrictEqual(b.default, h.default)) {
     // Callers who leave the value out get whatever the default says: changing it changes
@@ -328,15 +298,7 @@ function compareObject(out, dir, loc, b, h) {
     removed = [];
     added = [];
   }
-  for (const name of removed) {
-    out.add(
-      'breaking',
-      dir === 'request' ? 'request-field-removed' : 'response-field-removed',
-      at(name),
-      name,
-      '(removed)',
-    );
-  }
+  for (const name of removed) out.add('breaking', `${dir}-field-removed`, at(name), name, '(removed)');
   for (const name of added) {
     if (dir === 'response') out.add('additive', 'response-field-added', at(name), '(none)', name);
     else if (hReq.has(name)) out.add('breaking', 'required-field-added', at(name), '(none)', `${name} (required)`);
@@ -345,23 +307,11 @@ function compareObject(out, dir, loc, b, h) {
   for (const name of Object.keys(bp).filter((k) => k in hp)) {
     if (bReq.has(name) !== hReq.has(name)) {
       const nowRequired = hReq.has(name);
-      if (dir === 'request') {
-        out.add(
-          nowRequired ? 'breaking' : 'additive',
-          nowRequired ? 'field-became-required' : 'field-became-optional',
-          at(name),
-          nowRequired ? 'optional' : 'required',
-          nowRequired ? 'required' : 'optional',
-        );
-      } else {
-        out.add(
-          nowRequired ? 'patch' : 'breaking',
-          nowRequired ? 'response-field-became-required' : 'response-field-became-optional',
-          at(name),
-          nowRequired ? 'optional' : 'required',
-          nowRequired ? 'required' : 'optional',
-        );
-      }
+      // Required in a request narrows what callers may send; optional in a response means a
+      // field they read may be missing.
+      const severity = dir === 'request' ? (nowRequired ? 'breaking' : 'additive') : nowRequired ? 'patch' : 'breaking';
+      const kind = `${dir === 'request' ? '' : 'response-'}field-became-${nowRequired ? 'required' : 'optional'}`;
+      out.add(severity, kind, at(name), nowRequired ? 'optional' : 'required', nowRequired ? 'required' : 'optional');
     }
     compareSchema(out, dir, at(name), bp[name], hp[name]);
   }
@@ -382,13 +332,8 @@ function compareObject(out, dir, loc, b, h) {
   // In responses, extra keys don't break callers (the generated types only gain an index
   // signature), so loosening there is a patch rather than a break.
   const severity = dir === 'request' ? (tightened ? 'breaking' : 'additive') : 'patch';
-  out.add(
-    severity,
-    tightened ? 'additional-properties-tightened' : 'additional-properties-loosened',
-    loc,
-    label(ba),
-    label(ha),
-  );
+  const kind = tightened ? 'additional-properties-tightened' : 'additional-properties-loosened';
+  out.add(severity, kind, loc, label(ba), label(ha));
 }
 
 // --- operations -------------------------------------------------------------------------
@@ -412,7 +357,9 @@ function compareParams(out, op, b, h) {
     out.add('breaking', 'parameter-removed', where(b.params.get(k)), b.params.get(k).name, '(removed)');
   for (const k of added) {
     const p = h.params.get(k);
-    if (p.required) out.add('breaking', 'required-parameter-added', where(p), '(none)', `${p.name} (required)`);
+    // A required parameter the client fills from one of its options asks nothing new of callers.
+    if (p.required && !p['x-hss-client-option'])
+      out.add('breaking', 'required-parameter-added', where(p), '(none)', `${p.name} (required)`);
     else out.add('additive', 'optional-parameter-added', where(p), '(none)', `${p.name} (optional)`);
   }
   for (const k of [...b.params.keys()].filter((key) => h.params.has(key))) {
@@ -424,6 +371,21 @@ function compareParams(out, op, b, h) {
         where(bp),
         bp.required ? 'required' : 'optional',
         hp.required ? 'required' : 'optional',
+      );
+    }
+    // `x-hss-client-option`: the createHssClient option that supplies the value when the
+    // caller gives none (and makes a required parameter optional in the method's type).
+    // Adding one asks less of callers; removing or changing it makes them pass the value
+    // themselves (or silently sends another one).
+    const [bo, ho] = [bp['x-hss-client-option'], hp['x-hss-client-option']];
+    if (bo !== ho) {
+      const kind = !bo ? 'client-option-added' : !ho ? 'client-option-removed' : 'client-option-changed';
+      out.add(
+        bo ? 'breaking' : 'additive',
+        kind,
+        where(bp),
+        `x-hss-client-option ${show(bo)}`,
+        `x-hss-client-option ${show(ho)}`,
       );
     }
     compareSchema(out, 'request', where(bp), bp.schema, hp.schema);
@@ -443,42 +405,71 @@ function compareRequestBody(out, op, b, h) {
     );
   if (!h) return out.add('breaking', 'request-body-removed', loc, 'body', '(none)');
   if (!!b.required !== !!h.required) {
-    out.add(
-      h.required ? 'breaking' : 'additive',
-      h.required ? 'request-body-became-required' : 'request-body-became-optional',
-      loc,
-      `required ${!!b.required}`,
-      `required ${!!h.required}`,
-    );
+    const kind = h.required ? 'request-body-became-required' : 'request-body-became-optional';
+    out.add(h.required ? 'breaking' : 'additive', kind, loc, `required ${!!b.required}`, `required ${!!h.required}`);
   }
   compareContent(out, 'request', loc, b.content ?? {}, h.content ?? {});
 }
 
 function compareContent(out, dir, loc, b, h) {
-  for (const type of Object.keys(b)) {
+  for (const type of Object.keys(b))
     if (!(type in h)) out.add('breaking', `${dir}-media-type-removed`, loc, type, '(removed)');
-  }
-  for (const type of Object.keys(h)) {
+  for (const type of Object.keys(h))
     if (!(type in b)) out.add(dir === 'request' ? 'additive' : 'patch', `${dir}-media-type-added`, loc, '(none)', type);
-  }
   const single = Object.keys(b).length === 1 && Object.keys(h).length === 1;
-  for (const type of Object.keys(b).filter((t) => t in h)) {
+  for (const type of Object.keys(b).filter((t) => t in h))
     compareSchema(out, dir, single ? loc : `${loc} (${type})`, b[type].schema, h[type].schema);
-  }
 }
 
+const isSuccess = (code) => /^2/.test(code);
+
 function compareResponses(out, op, b, h) {
-  // Added or removed status codes and headers are graded by openapi-diff.
+  // Only the 2xx statuses listed count as success (the client treats any other 2xx as a
+  // malformed answer), and the method's return type is made from them: a new one is a wider
+  // answer. A documented error status only documents: every error becomes an ApiError.
+  for (const code of Object.keys(b).filter((c) => !(c in h)))
+    out.add(
+      'patch',
+      isSuccess(code) ? 'success-status-removed' : 'error-status-removed',
+      `${op} › responses`,
+      code,
+      '(removed)',
+    );
+  for (const code of Object.keys(h).filter((c) => !(c in b)))
+    out.add(
+      isSuccess(code) ? 'breaking' : 'patch',
+      isSuccess(code) ? 'success-status-added' : 'error-status-added',
+      `${op} › responses`,
+      '(none)',
+      code,
+    );
   for (const code of Object.keys(b).filter((c) => c in h)) {
-    compareContent(out, 'response', `${op} › ${code} response body`, b[code].content ?? {}, h[code].content ?? {});
+    const loc = `${op} › ${code} response`;
+    const [bh, hh] = [b[code].headers ?? {}, h[code].headers ?? {}];
+    for (const name of Object.keys(bh))
+      if (!(name in hh)) out.add('patch', 'response-header-removed', loc, name, '(removed)');
+    for (const name of Object.keys(hh))
+      if (!(name in bh)) out.add('patch', 'response-header-added', loc, '(none)', name);
+    // `x-hss-file-format`: what the client checks a binary answer against (a zip's signature).
+    // A new check refuses only answers the API never documented; a changed or dropped one
+    // means callers get bytes in another (or any) format than the one they open.
+    const [bf, hf] = [b[code]['x-hss-file-format'], h[code]['x-hss-file-format']];
+    if (bf !== hf)
+      out.add(
+        bf ? 'breaking' : 'patch',
+        `file-format-${!bf ? 'added' : !hf ? 'removed' : 'changed'}`,
+        loc,
+        `x-hss-file-format ${show(bf)}`,
+        `x-hss-file-format ${show(hf)}`,
+      );
+    compareContent(out, 'response', `${loc} body`, b[code].content ?? {}, h[code].content ?? {});
   }
 }
 
 const securitySet = (reqs) => new Set(reqs.map((r) => Object.keys(r).sort().join(' + ') || '(anonymous)'));
 
 function compareSecurity(out, loc, b, h) {
-  const bs = securitySet(b);
-  const hs = securitySet(h);
+  const [bs, hs] = [securitySet(b), securitySet(h)];
   for (const s of bs) if (!hs.has(s)) out.add('breaking', 'security-alternative-removed', loc, s, '(removed)');
   for (const s of hs) if (!bs.has(s)) out.add('additive', 'security-alternative-added', loc, '(none)', s);
 }
@@ -487,6 +478,7 @@ function compareOperations(out, base, head) {
   const bOps = operationsOf(base);
   const hOps = operationsOf(head);
   const hById = new Map([...hOps.values()].filter((o) => o.operationId).map((o) => [o.operationId, o]));
+  const named = (o) => `${o.label} (${o.operationId ?? 'no operationId'})`;
   // Same operationId at a path or method that did not exist before: the operation moved.
   const movedTo = new Map();
   for (const [key, b] of bOps) {
@@ -495,26 +487,17 @@ function compareOperations(out, base, head) {
     if (h && !bOps.has(h.key)) {
       out.add('breaking', 'operation-moved', `operation ${b.operationId}`, b.label, h.label);
       movedTo.set(key, h);
-    } else {
-      out.add(
-        'breaking',
-        'operation-removed',
-        b.label,
-        `${b.label} (${b.operationId ?? 'no operationId'})`,
-        '(removed)',
-      );
-    }
+    } else out.add('breaking', 'operation-removed', b.label, named(b), '(removed)');
   }
   const movedKeys = new Set([...movedTo.values()].map((h) => h.key));
-  for (const [key, h] of hOps) {
-    if (!bOps.has(key) && !movedKeys.has(key))
-      out.add('additive', 'operation-added', h.label, '(none)', `${h.label} (${h.operationId ?? 'no operationId'})`);
-  }
-  const pairs = [...bOps.entries()].map(([key, b]) => [b, hOps.get(key) ?? movedTo.get(key)]).filter(([, h]) => h);
-  for (const [b, h] of pairs) {
+  for (const [key, h] of hOps)
+    if (!bOps.has(key) && !movedKeys.has(key)) out.add('additive', 'operation-added', h.label, '(none)', named(h));
+  for (const [key, b] of bOps) {
+    const h = hOps.get(key) ?? movedTo.get(key);
+    if (!h) continue;
     const op = h.label;
-    if (b.operationId !== h.operationId) {
-      // The generated client names its method after the operationId.
+    // The generated client names its method after the operationId, the API class after the first tag.
+    if (b.operationId !== h.operationId)
       out.add(
         'breaking',
         'operation-renamed',
@@ -522,57 +505,66 @@ function compareOperations(out, base, head) {
         `operationId ${show(b.operationId)}`,
         `operationId ${show(h.operationId)}`,
       );
-    }
-    if (!isDeepStrictEqual(b.tags, h.tags)) {
-      // typescript-fetch names the API class after the first tag (ExportApi).
+    if (!isDeepStrictEqual(b.tags, h.tags))
       out.add('breaking', 'operation-tags-changed', op, `tags ${show(b.tags)}`, `tags ${show(h.tags)}`);
-    }
     if (b.deprecated !== h.deprecated)
       out.add('patch', 'operation-deprecation-changed', op, `deprecated ${b.deprecated}`, `deprecated ${h.deprecated}`);
+    // `x-hss-idempotent` (or the method's default): whether the client retries the call after a
+    // failure that may have reached the service. Retrying more is new behaviour (minor); retrying
+    // less changes no caller's code (patch).
+    if (b.idempotent !== h.idempotent)
+      out.add(
+        h.idempotent ? 'additive' : 'patch',
+        h.idempotent ? 'operation-became-idempotent' : 'operation-no-longer-idempotent',
+        op,
+        `idempotent ${b.idempotent}`,
+        `idempotent ${h.idempotent}`,
+      );
     compareParams(out, op, b, h);
     compareRequestBody(out, op, b.requestBody, h.requestBody);
     compareResponses(out, op, b.responses, h.responses);
-    if (b.ownSecurity || h.ownSecurity) {
+    if (b.ownSecurity || h.ownSecurity)
       compareSecurity(
         out,
         `${op} › security`,
         b.ownSecurity ?? base.security ?? [],
         h.ownSecurity ?? head.security ?? [],
       );
-    }
   }
 }
 
-function compareServers(out, base, head) {
-  const bs = new Map((base.servers ?? []).map((s) => [s.url, s]));
-  const hs = new Map((head.servers ?? []).map((s) => [s.url, s]));
-  for (const url of bs.keys()) if (!hs.has(url)) out.add('breaking', 'server-removed', 'servers', url, '(removed)');
-  for (const url of hs.keys()) if (!bs.has(url)) out.add('additive', 'server-added', 'servers', '(none)', url);
-  for (const url of [...bs.keys()].filter((u) => hs.has(u))) {
-    const bv = bs.get(url).variables ?? {};
-    const hv = hs.get(url).variables ?? {};
-    for (const name of new Set([...Object.keys(bv), ...Object.keys(hv)])) {
-      const loc = `servers › ${url} › variable ${name}`;
-      // Server variables are chosen by the caller (the client's `region` option), so they
-      // behave like request values: a value removed breaks whoever used it.
-      compareValueSet(
-        out,
-        'request',
-        loc,
-        'enum',
-        [
-          'server-variable-value-removed',
-          'server-variable-value-added',
-          'server-variable-enum-added',
-          'server-variable-enum-removed',
-        ],
-        bv[name]?.enum,
-        hv[name]?.enum,
+/**
+ * Every URL the servers allow, each variable expanded over its `enum` (a variable without
+ * one stays a `{name}` placeholder): what the client's region table is generated from. A fixed
+ * URL rewritten as a template over the same values is therefore no change.
+ */
+export function serverUrls(spec) {
+  const urls = new Map();
+  for (const server of spec.servers ?? []) {
+    let expanded = [{ url: server.url, region: undefined }];
+    for (const [name, variable] of Object.entries(server.variables ?? {})) {
+      const values = variable.enum ?? [`{${name}}`];
+      expanded = expanded.flatMap((e) =>
+        values.map((v) => ({ url: e.url.replaceAll(`{${name}}`, v), region: name === 'region' ? v : e.region })),
       );
-      if (bv[name]?.default !== hv[name]?.default)
-        out.add('patch', 'server-variable-default-changed', loc, bv[name]?.default, hv[name]?.default);
     }
+    for (const e of expanded) if (!urls.has(e.url)) urls.set(e.url, e.region);
   }
+  return urls;
+}
+
+function compareServers(out, base, head) {
+  const [bs, hs] = [serverUrls(base), serverUrls(head)];
+  const note = (region) => (region ? `region ${region}` : undefined);
+  for (const [url, region] of bs)
+    if (!hs.has(url)) out.add('breaking', 'server-removed', 'servers', url, '(removed)', note(region));
+  for (const [url, region] of hs)
+    if (!bs.has(url)) out.add('additive', 'server-added', 'servers', '(none)', url, note(region));
+  // The URL the first server gives with every variable at its default (the mock and docs use it).
+  const fallback = ({ servers = [] }) =>
+    servers[0]?.url.replace(/\{([^}]+)\}/g, (m, name) => servers[0].variables?.[name]?.default ?? m);
+  if (fallback(base) !== fallback(head))
+    out.add('patch', 'default-server-changed', 'servers', fallback(base), fallback(head));
 }
 
 function compareSecuritySchemes(out, base, head) {
@@ -588,7 +580,7 @@ function compareSecuritySchemes(out, base, head) {
 /**
  * Every schema under components/schemas becomes an exported type of @hss-export/types (and
  * of the client), named after its key. Operations are compared dereferenced, so a renamed
- * or removed model is invisible there, and to openapi-diff: this is the only place that sees it.
+ * or removed model is invisible there: this is the only place that sees it.
  */
 function compareModels(out, base, head) {
   const b = base.components?.schemas ?? {};
@@ -614,67 +606,12 @@ function compareModels(out, base, head) {
   for (const name of added) out.add('additive', 'model-added', 'components › schemas', '(none)', name);
 }
 
-// --- openapi-diff -----------------------------------------------------------------------
-
-// The library's non-breaking codes, graded: additions to what callers can do are minor;
-// narrower responses, new status codes and new headers change what they get but break nothing.
-const LIBRARY_NON_BREAKING = {
-  'path.add': 'additive',
-  'method.add': 'additive',
-  'request.body.scope.add': 'additive',
-};
-
-async function libraryFindings(baseSpec, headSpec) {
-  const outcome = await openapiDiff.diffSpecs({
-    sourceSpec: { content: JSON.stringify(baseSpec), location: 'base', format: 'openapi3' },
-    destinationSpec: { content: JSON.stringify(headSpec), location: 'head', format: 'openapi3' },
-  });
-  const describe = {
-    'path.remove': ['path', '(removed)'],
-    'path.add': ['(none)', 'path'],
-    'method.remove': ['method', '(removed)'],
-    'method.add': ['(none)', 'method'],
-    'request.body.scope.remove': ['request bodies it accepted', 'some of them rejected'],
-    'request.body.scope.add': ['request bodies it accepted', 'more accepted'],
-    'response.body.scope.add': ['response bodies it returned', 'others may be returned'],
-    'response.body.scope.remove': ['response bodies it returned', 'fewer returned'],
-  };
-  const toFinding = (d, severity) => {
-    const where = d.sourceSpecEntityDetails[0]?.location ?? d.destinationSpecEntityDetails[0]?.location ?? '';
-    const [before, after] = describe[d.code] ?? [
-      d.action === 'add' ? '(none)' : d.entity,
-      d.action === 'add' ? d.entity : '(removed)',
-    ];
-    return { source: 'openapi-diff', severity, kind: d.code, location: libraryLocation(where), before, after };
-  };
-  return [
-    ...(outcome.breakingDifferences ?? []).map((d) => toFinding(d, 'breaking')),
-    ...outcome.nonBreakingDifferences.map((d) => toFinding(d, LIBRARY_NON_BREAKING[d.code] ?? 'patch')),
-    // Unclassified = changes to x- extensions; the one that matters (x-hss-column-keys) is
-    // graded by the classifier.
-    ...outcome.unclassifiedDifferences.map((d) => toFinding(d, 'info')),
-  ];
-}
-
-/** `paths./v5/{id}/x.post.requestBody.content.application/json.schema` → `POST /v5/{id}/x › request body`. */
-function libraryLocation(where) {
-  const m = /^paths\.(\/[^.]*?)(?:\.(get|put|post|delete|options|head|patch|trace))?(?:\.(.*))?$/.exec(where);
-  if (!m) return where;
-  const [, path, method, rest = ''] = m;
-  const op = method ? `${method.toUpperCase()} ${path}` : path;
-  if (rest.startsWith('requestBody')) return `${op} › request body`;
-  const status = /^responses\.([^.]+)/.exec(rest);
-  if (status)
-    return `${op} › ${status[1]} response${rest.includes('.content.') ? ' body' : rest.includes('.headers.') ? ` header ${rest.split('.headers.')[1]}` : ''}`;
-  return rest ? `${op} › ${rest}` : op;
-}
-
 // --- entry point ------------------------------------------------------------------------
 
 /**
- * @returns {Promise<{ identical: boolean, findings: Array<{source, severity, kind, location, before, after, note?}>, required: 'none'|'patch'|'minor'|'major' }>}
+ * @returns {{ identical: boolean, findings: Array<{severity, kind, location, before, after, note?}>, required: 'none'|'patch'|'minor'|'major' }}
  */
-export async function diffSpecs(baseSpec, headSpec) {
+export function diffSpecs(baseSpec, headSpec) {
   if (isDeepStrictEqual(baseSpec, headSpec)) return { identical: true, findings: [], required: 'none' };
   const base = dereference(baseSpec);
   const head = dereference(headSpec);
@@ -684,22 +621,24 @@ export async function diffSpecs(baseSpec, headSpec) {
   compareSecuritySchemes(out, base, head);
   compareModels(out, baseSpec, headSpec);
   compareOperations(out, base, head);
-  const findings = [...out.list, ...(await libraryFindings(baseSpec, headSpec))];
-  // Safety net: a semantic change neither side recognised still needs a release (the
-  // packages are generated from this file), so it is reported for a human to grade.
-  if (!findings.some((f) => f.severity !== 'info') && !isDeepStrictEqual(stripDocs(base), stripDocs(head))) {
-    findings.push({
-      source: 'classifier',
-      severity: 'patch',
-      kind: 'unclassified-change',
-      location: firstDifferences(stripDocs(base), stripDocs(head)).join(', '),
-      before: 'see location',
-      after: 'changed',
-      note: 'not recognised by either checker; grade it yourself (a patch is the minimum)',
-    });
+  // Safety net: a structural change nothing above recognised still needs a release (the
+  // packages are generated from this file), so it is reported for a human to grade. Left out
+  // of it: servers (compared as resolved URLs), `info` and the x- keys (each shipped one was
+  // compared where it takes effect), so that a change with no effect is not graded.
+  const shipped = (spec) => stripDocs({ ...spec, servers: undefined, info: undefined }, new Set());
+  if (!out.list.some((f) => f.severity !== 'info')) {
+    if (!isDeepStrictEqual(shipped(base), shipped(head))) {
+      const where = firstDifferences(shipped(base), shipped(head)).join(', ');
+      const note = 'not recognised by the classifier; grade it yourself (a patch is the minimum)';
+      out.add('patch', 'unclassified-change', where, 'see location', 'changed', note);
+    } else if (!out.list.length) {
+      const where = firstDifferences(baseSpec, headSpec).join(', ');
+      const note = 'documentation, or the same behaviour written another way';
+      out.add('info', 'no-shipped-change', where, 'as released', 'edited', note);
+    }
   }
-  const worst = findings.reduce((w, f) => Math.max(w, SEVERITIES.indexOf(f.severity)), 0);
-  return { identical: false, findings, required: BUMP_FOR_SEVERITY[SEVERITIES[worst]] };
+  const worst = out.list.reduce((w, f) => Math.max(w, SEVERITIES.indexOf(f.severity)), 0);
+  return { identical: false, findings: out.list, required: BUMP_FOR_SEVERITY[SEVERITIES[worst]] };
 }
 
 function firstDifferences(a, b, path = '#', acc = []) {

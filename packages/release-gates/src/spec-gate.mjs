@@ -28,11 +28,11 @@ function readSpec(file) {
 
 /**
  * @param {{ base: string, head: string, changesets: string, cwd?: string }} options
- * @returns {Promise<{ ok: boolean, required: string, declared: string, findings: object[], report: string }>}
+ * @returns {{ ok: boolean, required: string, declared: string, findings: object[], report: string }}
  */
-export async function runSpecGate({ base, head, changesets, cwd = process.cwd() }) {
+export function runSpecGate({ base, head, changesets, cwd = process.cwd() }) {
   const rel = (p) => relative(cwd, p) || p;
-  const diff = await diffSpecs(readSpec(base), readSpec(head));
+  const diff = diffSpecs(readSpec(base), readSpec(head));
   const declared = declaredBump(changesets);
   const ok = BUMPS.indexOf(declared.bump) >= BUMPS.indexOf(diff.required);
   const names = declared.packages.join(' and ');
@@ -53,8 +53,7 @@ export async function runSpecGate({ base, head, changesets, cwd = process.cwd() 
     if (!group.length) continue;
     lines.push('', `  ${HEADINGS[severity]}:`);
     for (const f of group) {
-      const by = f.source === 'openapi-diff' ? ' [openapi-diff]' : '';
-      lines.push(`    - ${f.kind}${by} at ${f.location}: ${f.before} → ${f.after}${f.note ? ` (${f.note})` : ''}`);
+      lines.push(`    - ${f.kind} at ${f.location}: ${f.before} → ${f.after}${f.note ? ` (${f.note})` : ''}`);
     }
   }
   if (!ok) {

@@ -1,72 +1,72 @@
-// The size budget (size-budget.json) for what an app ships, the signer kept out of the
-// token path, and the types package's promise of zero JavaScript.
+// The size budget (.size-limit.json, run by size-limit 12 with @size-limit/esbuild and
+// @size-limit/file), and a check that its `ignore` lists leave out only code the client loads
+// lazily, so that the token figure is what the token path loads statically.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { measureAll, overBudget, readBudget, table, withHeadroom } from '../src/size.mjs';
-import { typesTarballJs } from '../src/types-js.mjs';
+
+const dir = resolve(import.meta.dirname, '..');
+const checks = JSON.parse(readFileSync(join(dir, '.size-limit.json'), 'utf8'));
+const sizeLimit = (...args) =>
+  promisify(execFile)(join(dir, 'node_modules/.bin/size-limit'), ['--json', ...args], { cwd: dir }).then(
+    ({ stdout }) => ({ status: 0, results: JSON.parse(stdout) }),
+    (error) => ({ status: error.code, results: JSON.parse(error.stdout) }),
+  );
 
 let measured;
-let types;
-const budget = readBudget();
-
+let tight;
 beforeAll(async () => {
-  [measured, types] = await Promise.all([measureAll(), typesTarballJs()]);
+  [measured, tight] = await Promise.all([sizeLimit(), sizeLimit('--limit', '1 kB')]);
 });
 
 describe('bundle sizes', () => {
-  it('stay within size-budget.json', () => {
-    const problems = overBudget(measured.metrics, budget);
-    expect(problems, `${problems.join('\n')}\n\n${table(measured.metrics, budget, types.jsBytes)}`).toEqual([]);
+  it('stay within the limits in .size-limit.json', () => {
+    expect(measured.results.map((r) => [r.name, r.passed])).toEqual(checks.map((c) => [c.name, true]));
+    expect(measured.status).toBe(0);
   });
 
-  it('the budget is enforced for the token path, the AK/SK path and what signing adds', () => {
-    expect(Object.keys(budget.limits).sort()).toEqual(['aksk-total', 'signing-added', 'token-entry']);
-    for (const limits of Object.values(budget.limits)) expect(limits.min > 0 && limits.gzip > 0).toBe(true);
+  it('size-limit fails when a bundle grows past its limit', () => {
+    expect(tight.status).toBe(1);
+    expect(tight.results.every((r) => r.passed === false && r.sizeLimit === 1000)).toBe(true);
   });
 
-  it('fails when a bundle grows past its budget', () => {
-    const tight = { ...budget, limits: { 'token-entry': { gzip: measured.metrics['token-entry'].gzip - 1 } } };
-    expect(overBudget(measured.metrics, tight)).toEqual([
-      expect.stringMatching(/^token-entry: gzip \d+ B is over its budget of \d+ B \(\+1 B\)$/),
-    ]);
-    expect(overBudget(measured.metrics, { ...budget, limits: { 'no-such-bundle': { gzip: 1 } } })).toEqual([
-      expect.stringContaining('not measured'),
-    ]);
-  });
-
-  it('headroom is ~10 %, rounded up to 100 B', () => {
-    expect(withHeadroom(7538)).toBe(8300);
-    expect(withHeadroom(1000)).toBe(1100);
+  it('AK/SK costs more than token auth: the signer is counted only there', () => {
+    const [token, aksk] = measured.results.map((r) => r.size);
+    expect(aksk).toBeGreaterThan(token + 500);
   });
 });
 
-describe('code splitting', () => {
-  it('the token path does not carry the AK/SK signer: it is a chunk of its own', () => {
-    const entryInputs = Object.keys(measured.token.entry.inputs);
-    expect(entryInputs.some((i) => i.endsWith('/auth/signer.js'))).toBe(false);
-    const signerChunks = measured.aksk.others.filter((c) =>
-      Object.keys(c.inputs).some((i) => i.endsWith('/auth/signer.js')),
-    );
-    expect(signerChunks).toHaveLength(1);
-    // ...which the AK/SK path loads on top of the token path.
-    expect(measured.metrics['signing-added'].min).toBeGreaterThanOrEqual(signerChunks[0].min);
-  });
+describe('what the ignore lists leave out', () => {
+  // esbuild's metafile lists every import in the bundle with its kind.
+  const importsOf = async (entry) => {
+    const { metafile } = await build({
+      entryPoints: [join(dir, entry)],
+      bundle: true,
+      write: false,
+      metafile: true,
+      outdir: join(dir, '.size-out'),
+      logLevel: 'silent',
+    });
+    return Object.values(metafile.inputs).flatMap((input) => input.imports);
+  };
 
-  it('the comparison bundles are measured in the same run', () => {
-    for (const key of [
-      'openapi-fetch-createClient',
-      'generated-runtime-BaseAPI+Configuration',
-      'generated-runtime-all',
-    ]) {
-      expect(measured.metrics[key].gzip).toBeGreaterThan(500);
+  it.each(checks)('$name: every module it ignores is only ever imported dynamically', async (check) => {
+    const imports = await importsOf(check.path);
+    // As esbuild's `external` matches them: `*` for any prefix, against the path as written.
+    const matches = (pattern, i) => {
+      const written = i.original ?? i.path;
+      return pattern.startsWith('*') ? written.endsWith(pattern.slice(1)) : written === pattern;
+    };
+    for (const pattern of check.ignore) {
+      const reached = imports.filter((i) => matches(pattern, i));
+      expect(reached.length, `${pattern} is imported somewhere`).toBeGreaterThan(0);
+      expect(
+        reached.map((i) => i.kind),
+        pattern,
+      ).toEqual(reached.map(() => 'dynamic-import'));
     }
-    expect(table(measured.metrics, budget, types.jsBytes)).toContain('openapi-fetch createClient');
-  });
-});
-
-describe('@hss-export/types', () => {
-  it('ships 0 bytes of JavaScript: no .js, .mjs, .cjs or .jsx in its tarball', () => {
-    expect(types.files.some((f) => f.path.endsWith('.d.ts'))).toBe(true);
-    expect(types.jsFiles).toEqual([]);
-    expect(types.jsBytes).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 // `changeset version --snapshot`, rehearsed on throwaway copies of the repo with the repo's
-// own changesets CLI: the published packages get a 0.0.0-<tag>-<timestamp> version, the
-// fixed group moves together, and the packed client depends on that exact types snapshot.
+// own changesets CLI: the four published packages get one 0.0.0-<tag>-<timestamp> version, the
+// fixed group (client, types, mock) moves together, and packed packages pin those exact snapshots.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,24 +39,37 @@ describe('changeset version --snapshot', () => {
   });
 
   it('gives the fixed group one 0.0.0-ci-<timestamp> version', () => {
+    expect(fixed).toEqual(['@hss-export/client', '@hss-export/types', '@hss-export/mock']);
     const got = fixed.map((name) => after[name].version);
     expect(got[0]).toMatch(SNAPSHOT_VERSION(TAG));
     expect(new Set(got).size, JSON.stringify(Object.fromEntries(fixed.map((n) => [n, after[n].version])))).toBe(1);
   });
 
-  it('every published package it versions gets that same snapshot, and private ones are left alone', () => {
+  it('all four published packages get that snapshot (the CLI because it depends on the client); private ones keep theirs', () => {
     const snapshot = after['@hss-export/client'].version;
-    for (const [name, p] of Object.entries(after)) {
-      if (p.private) expect(p.version, name).toBe(before[name].version);
-      else if (p.version !== before[name].version) expect(p.version, name).toBe(snapshot);
-    }
+    const published = Object.entries(after).filter(([, p]) => !p.private);
+    expect(published.map(([name]) => name).sort()).toEqual([
+      '@hss-export/cli',
+      '@hss-export/client',
+      '@hss-export/mock',
+      '@hss-export/types',
+    ]);
+    for (const [name, p] of published) expect(p.version, name).toBe(snapshot);
+    for (const [name, p] of Object.entries(after)) if (p.private) expect(p.version, name).toBe(before[name].version);
   });
 
-  it('the packed client depends on exactly that types snapshot', async () => {
-    const tarball = await pack(after['@hss-export/client'].dir, join(tmp, 'out'));
-    const manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
-    expect(manifest.version).toBe(after['@hss-export/client'].version);
-    expect(manifest.dependencies['@hss-export/types']).toBe(after['@hss-export/types'].version);
+  it('the packed client and CLI depend on exactly those snapshots; in a snapshot the mock peer of the CLI is pinned too', async () => {
+    const manifest = async (name) => {
+      const tarball = await pack(after[name].dir, join(tmp, 'out'));
+      return JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+    };
+    const [client, cli] = await Promise.all([manifest('@hss-export/client'), manifest('@hss-export/cli')]);
+    expect(client.version).toBe(after['@hss-export/client'].version);
+    expect(client.dependencies['@hss-export/types']).toBe(after['@hss-export/types'].version);
+    expect(cli.dependencies['@hss-export/client']).toBe(after['@hss-export/client'].version);
+    // `*` does not match a prerelease, so changesets pins the peer to the mock snapshot: a
+    // snapshot CLI is tried with the same snapshot of the mock. A release keeps `*`.
+    expect(cli.peerDependencies['@hss-export/mock']).toBe(after['@hss-export/mock'].version);
   });
 });
 
