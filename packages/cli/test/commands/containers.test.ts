@@ -2,20 +2,10 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { servedExample } from '../support/prism-example.js';
 import { jsonOf, PROJECT, RESULT_KEYS, runCli, tempDir, TOKEN } from '../support/run-cli.js';
 
 const prism = () => ['--endpoint', inject('prismUrl'), '--poll-interval', '50ms'];
-
-/** The file Prism serves from the spec's download example, asked for directly, so no size or byte is written here twice. */
-async function servedExample(): Promise<Buffer> {
-  const res = await fetch(`${inject('prismUrl')}/v5/${PROJECT}/download/6f1c2a3b-export-file`, {
-    headers: { 'X-Auth-Token': TOKEN },
-  });
-  expect(res.status).toBe(200);
-  const bytes = Buffer.from(await res.arrayBuffer());
-  expect(bytes.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04'); // a zip that holds a file, not an empty one
-  return bytes;
-}
 
 describe('hss-export containers against Prism', () => {
   it('creates the task, waits, downloads the zip and says where it is', async () => {

@@ -9,7 +9,8 @@ import type { Operation, Schema } from '@hss-export/client/spec';
 import { describe, expect, inject, it } from 'vitest';
 import { fieldFlags } from '../../src/flags.js';
 import { entries, jsonOf, runCli, scripted, tempDir } from '../support/run-cli.js';
-import { CREATE, created, DOWNLOAD, EMPTY_ZIP, succeeded, TASK, zipFile } from '../support/scripted-server.js';
+import { servedExample } from '../support/prism-example.js';
+import { CREATE, created, DOWNLOAD, succeeded, TASK, zipFile } from '../support/scripted-server.js';
 import { follow, kebabCase, specFields, specOperations } from '../support/spec.js';
 
 const OPERATIONS: Operation[] = Object.values(specOperations);
@@ -144,8 +145,9 @@ describe.each(OPERATIONS.map((op) => [kebabCase(op.id), op] as const))('hss-expo
     expect(r.code, r.stderr).toBe(0);
     const answer = jsonOf(r);
     if (fileAnswer(op)) {
-      expect(answer).toEqual({ path: expect.stringMatching(/\.zip$/), bytes: EMPTY_ZIP.length });
-      expect(readFileSync(answer.path as string)).toEqual(EMPTY_ZIP);
+      const example = await servedExample();
+      expect(answer).toEqual({ path: expect.stringMatching(/\.zip$/), bytes: example.length });
+      expect(readFileSync(answer.path as string)).toEqual(example);
     } else {
       expect(Object.keys(answer).length).toBeGreaterThan(0);
       expect(answer).not.toHaveProperty('error');

@@ -2,17 +2,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import {
-  apiError,
-  EMPTY_ZIP,
-  DOWNLOAD,
-  running,
-  succeeded,
-  TASK,
-  zipFile,
-  type Step,
-} from '../support/scripted-server.js';
+import { apiError, DOWNLOAD, running, succeeded, TASK, zipFile, type Step } from '../support/scripted-server.js';
 import { entries, jsonOf, RESULT_KEYS, runCli, scripted, tempDir } from '../support/run-cli.js';
+import { servedExample } from '../support/prism-example.js';
 
 const prism = () => ['--endpoint', inject('prismUrl')];
 
@@ -103,11 +95,11 @@ describe('hss-export download', () => {
     expect(jsonOf(r)).toMatchObject({
       file_id: '6f1c2a3b-export-file',
       path: out,
-      bytes: 22,
+      bytes: (await servedExample()).length,
       task_id: null,
       error: null,
     });
-    expect(readFileSync(out)).toEqual(EMPTY_ZIP);
+    expect(readFileSync(out)).toEqual(await servedExample());
   });
 
   it('defaults to hss-containers-<fileId>.zip in the current folder', async () => {
