@@ -28,6 +28,20 @@ describe('the repo', () => {
     expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
   });
 
+  it('documents every public export (`pnpm docs`: TypeDoc with warnings as errors)', { timeout: 300_000 }, () => {
+    const out = mkdtempSync(join(tmpdir(), 'hss-api-reference-'));
+    try {
+      const run = spawnSync('pnpm', ['--filter', '@hss-export/client', 'exec', 'typedoc', '--out', out], {
+        cwd: REPO,
+        encoding: 'utf8',
+      });
+      expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+      expect(existsSync(join(out, 'index.html'))).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the last released spec as the baseline', () => {
     expect(existsSync(RELEASED_SPEC), 'spec/released/hss-export.openapi.yaml is missing').toBe(true);
   });
