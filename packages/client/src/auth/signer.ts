@@ -2,13 +2,8 @@
 // https://support.huaweicloud.com/devg-apisign/api-sign-algorithm-001.md.
 // The same code signs in Node and in browsers; only the digests differ (see digests.ts).
 
+import type { AkSkCredentials } from '../config.js';
 import { digests } from './digests.js';
-
-export interface AkSkCredentials {
-  accessKey: string;
-  secretKey: string;
-  securityToken?: string;
-}
 
 export interface SignableRequest {
   method: string;
