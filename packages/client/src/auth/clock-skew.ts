@@ -1,5 +1,5 @@
 // The gateway refuses an AK/SK signature whose X-Sdk-Date is more than 15 minutes from its own
-// clock, with the same APIGW.0301 it uses for a wrong key (hss-api.md §5.2). A laptop or VM with
+// clock, with the same APIGW.0301 it uses for a wrong key (spec/api-facts.md). A laptop or VM with
 // a drifting clock would then fail every call with a misleading "signature" error. Its answer's
 // Date header tells us the gateway's time, so the client can sign with that instead, as the AWS
 // SDKs do with their systemClockOffset.
