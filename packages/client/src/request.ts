@@ -146,16 +146,20 @@ export function createCore(config: ResolvedConfig): Core {
       check(schemas, p.schema, value, p.name, problems, show);
       // URL parsing resolves "." and ".." segments, so the request would go to another path.
       if (p.in === 'path' && (value === '.' || value === '..')) fail(p.name, 'pathSegment', 'must not be "." or ".."');
-      if (p.in === 'header' && /[^\x20-\x7e]/.test(String(value))) fail(p.name, 'header', 'must be printable ASCII');
+      // fetch trims spaces around a header value, so the server would not get what was checked.
+      if (p.in === 'header' && /[^\x20-\x7e]|^ | $/.test(String(value)))
+        fail(p.name, 'header', 'must be printable ASCII, with no space at either end');
     }
     const fields = op.body?.fields;
-    let body = fields ? undefined : given.body;
+    // A body that is not an object (none in today's spec) is passed whole, as `body`.
+    const whole = op.body !== undefined && !fields;
+    let body = whole ? given.body : undefined;
     for (const [name, value] of Object.entries(given)) {
       if (value === undefined || Object.hasOwn(values, name)) continue;
       if (fields?.includes(name)) {
         body ??= {};
         (body as Record<string, unknown>)[name] = value;
-      } else if (fields || name !== 'body')
+      } else if (!whole || name !== 'body')
         fail(name, 'unknown', `is not a parameter${fields ? ' or body field' : ''} of ${id}`);
     }
     if (op.body?.required) body ??= fields && {};

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const generate = resolve(import.meta.dirname, '../bin/generate.mjs');
@@ -33,7 +34,11 @@ const variant = readFileSync(frozen, 'utf8')
   )
   .replace(
     '        risky:\n          type: boolean\n',
-    '        risky:\n          type: boolean\n          nullable: true\n        ratio:\n          type: number\n          maximum: 1.5\n',
+    '        risky:\n          type: boolean\n          nullable: true\n        ratio:\n          type: number\n          maximum: 1.5\n        x-note:\n          type: string\n',
+  )
+  .replace(
+    '          description: Task ID returned by `createContainerExportTask`.\n          schema:\n            type: string\n            minLength: 1\n            maxLength: 64\n',
+    '$&        - name: X-Trace-Id\n          in: header\n          description: A trace ID.\n          schema:\n            type: string\n',
   );
 
 let real;
@@ -68,7 +73,7 @@ describe('rules the templates emit', () => {
   });
 
   it('keeps zero-valued limits (minimum: 0 is a rule, not an absence)', () => {
-    expect(real('client/operations.ts')).toContain("start_time: { type: 'integer', minimum: 0, }");
+    expect(real('client/operations.ts')).toContain("'start_time': { type: 'integer', minimum: 0, }");
   });
 
   it('types an export column as a [key, title] tuple over the column keys', () => {
@@ -81,9 +86,23 @@ describe('rules the templates emit', () => {
     const ops = changed('client/operations.ts');
     expect(ops).toMatch(/id: 'getExportTask',[\s\S]*?idempotent: 'false'/);
     expect(ops).toMatch(/id: 'createContainerExportTask',[\s\S]*?idempotent: ''/);
-    expect(ops).toContain("risky: { type: 'boolean', nullable: true, }");
-    expect(ops).toContain("ratio: { type: 'number', maximum: 1.5, }");
-    expect(changed('types/models/index.ts')).toContain('risky?: boolean | null;');
+    expect(ops).toContain("'risky': { type: 'boolean', nullable: true, }");
+    expect(ops).toContain("'ratio': { type: 'number', maximum: 1.5, }");
+    expect(changed('types/models/index.ts')).toContain("'risky'?: boolean | null;");
+  });
+
+  it('quotes API names that are not identifiers (a header like X-Trace-Id, a field like x-note)', () => {
+    expect(changed('client/methods.ts')).toContain("'X-Trace-Id'?: string;");
+    expect(changed('client/operations.ts')).toContain("{ name: 'X-Trace-Id', in: 'header'");
+    expect(changed('client/operations.ts')).toContain("'x-note': { type: 'string', }");
+    expect(changed('types/models/index.ts')).toContain("'x-note'?: string;");
+    for (const file of FILES) {
+      const { diagnostics } = ts.transpileModule(changed(file), { reportDiagnostics: true, fileName: file });
+      expect(
+        diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+        file,
+      ).toEqual([]);
+    }
   });
 
   it('gives every operation a method with its summary and params, and its prose in docs', () => {
@@ -93,7 +112,9 @@ describe('rules the templates emit', () => {
       expect(real('client/docs.ts')).toContain(`  ${id}: {`);
     }
     // The project ID comes from the client, so it is optional in the params.
-    expect(methods).toMatch(/interface GetExportTaskParams \{[\s\S]*?project_id\?: string;[\s\S]*?task_id: string;/);
+    expect(methods).toMatch(
+      /interface GetExportTaskParams \{[\s\S]*?'project_id'\?: string;[\s\S]*?'task_id': string;/,
+    );
   });
 
   it('lists every region of every server', () => {

@@ -71,8 +71,8 @@ const sized = <T>(min: number, max: number, make: (n: number) => fc.Arbitrary<T>
   new Bounded([min, max]).chain(make);
 
 // Text as it can travel in `where`. The client refuses non-ASCII header values (no header
-// carries them), and fetch strips a header value's outer spaces, so the value checked would
-// not be the one sent (a client bug, reported): neither is generated. "." and ".." in a path
+// carries them) and header values with outer spaces (fetch would trim them): neither is
+// generated here, both are tested on their own. "." and ".." in a path
 // are dot segments the URL would drop: tested on their own.
 const carried = (strings: fc.Arbitrary<string>, where: Where) =>
   where === 'header'
