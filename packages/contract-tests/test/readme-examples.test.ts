@@ -1,6 +1,7 @@
-// Keeps the README's "Using the client" examples honest: every ```ts block there is
-// written out as a module next to this package (so it resolves @hss-export/client the
-// way a user's project would) and must type-check against the built packages.
+// Keeps the README examples honest: every ```ts block of the root README's "Using the client"
+// and of the client's own README (its npm page) is written out as a module next to this
+// package (so it resolves @hss-export/client the way a user's project would) and must
+// type-check against the built packages.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,7 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 const repo = resolve(import.meta.dirname, '../../..');
 const readme = readFileSync(join(repo, 'README.md'), 'utf8');
 const section = readme.split('\n## Using the client\n')[1]?.split('\n## ')[0] ?? '';
-const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const npmPage = readFileSync(join(repo, 'packages/client/README.md'), 'utf8');
+const tsBlocks = (text: string) => [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const blocks = [...tsBlocks(section), ...tsBlocks(npmPage)];
 // Unique per run (two Node versions may run this suite at once), and inside this package so
 // that @hss-export/client resolves through its node_modules.
 mkdirSync(join(import.meta.dirname, '..', '.tmp'), { recursive: true });
@@ -17,7 +20,7 @@ const dir = mkdtempSync(join(import.meta.dirname, '..', '.tmp', 'readme-'));
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('README "Using the client" examples', () => {
+describe('README examples', () => {
   it('has examples to check', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);
   });
