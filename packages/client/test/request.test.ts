@@ -1,5 +1,5 @@
-// Retries, timeouts, cancellation and auth, against a real local server that records
-// exactly how many requests arrived.
+// The request path (src/request.ts): retries, timeouts, cancellation and auth, against a
+// real local server that records exactly how many requests arrived.
 import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { authorization } from '../src/auth/signer.js';
@@ -24,6 +24,9 @@ const fast = {
 };
 
 const HOUR = 3_600_000;
+
+/** Takes the request and never answers (the server's close ends the connection). */
+const silent = () => {};
 
 /** X-Sdk-Date (20260131T120000Z) in ms since the epoch. */
 const sdkDateMs = (value: string) =>
@@ -61,7 +64,7 @@ describe('retries', () => {
         running,
       ],
     });
-    await expect(client.getExportTask('t1')).resolves.toMatchObject({ task_status: 'running' });
+    await expect(client.getExportTask({ task_id: 't1' })).resolves.toMatchObject({ task_status: 'running' });
     expect(server.to('/export-task/t1')).toHaveLength(3);
   });
 
@@ -70,7 +73,7 @@ describe('retries', () => {
       { [TASK]: [{ status: 502, body: {}, headers: { 'Retry-After': '0' } }] },
       { maxRetries: 1 },
     );
-    expect(await rejectionOf(client.getExportTask('t1'))).toBeInstanceOf(ServerError);
+    expect(await rejectionOf(client.getExportTask({ task_id: 't1' }))).toBeInstanceOf(ServerError);
     expect(server.received).toHaveLength(2);
   });
 
@@ -100,7 +103,7 @@ describe('retries', () => {
 
   it('GET is retried when the connection drops', async () => {
     const { server, client } = await setup({ [TASK]: [{ reset: true }, running] });
-    await expect(client.getExportTask('t1')).resolves.toMatchObject({ task_id: 't1' });
+    await expect(client.getExportTask({ task_id: 't1' })).resolves.toMatchObject({ task_id: 't1' });
     expect(server.received).toHaveLength(2);
   });
 
@@ -133,14 +136,14 @@ describe('retries', () => {
   it('honours Retry-After in seconds', async () => {
     const { server, client } = await setup({ [TASK]: [{ ...fast, headers: { 'Retry-After': '1' } }, running] });
     const started = Date.now();
-    await client.getExportTask('t1');
+    await client.getExportTask({ task_id: 't1' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(server.received).toHaveLength(2);
   });
 
   it('maxRetries 0 per call turns retries off', async () => {
     const { server, client } = await setup({ [TASK]: [fast, running] });
-    const error = await rejectionOf(client.getExportTask('t1', { maxRetries: 0 }));
+    const error = await rejectionOf(client.getExportTask({ task_id: 't1' }, { maxRetries: 0 }));
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(0);
     expect(server.received).toHaveLength(1);
@@ -149,39 +152,47 @@ describe('retries', () => {
 
 describe('timeouts and cancellation', () => {
   it('a GET that gets no answer in time throws TimeoutError after its retries', async () => {
-    const { server, client } = await setup(
-      { [TASK]: [{ ...running, delayMs: 1500 }] },
-      { timeoutMs: 100, maxRetries: 1 },
-    );
-    const error = await rejectionOf(client.getExportTask('t1'));
+    const { server, client } = await setup({ [TASK]: [silent] }, { timeoutMs: 100, maxRetries: 1 });
+    const error = await rejectionOf(client.getExportTask({ task_id: 't1' }));
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).timeoutMs).toBe(100);
     expect(server.received).toHaveLength(2);
   });
 
   it('a create that times out is not retried (the task may exist)', async () => {
-    const { server, client } = await setup({ [CREATE]: [{ status: 200, body: { task_id: 'x' }, delayMs: 1500 }] });
+    const { server, client } = await setup({ [CREATE]: [silent, { status: 200, body: { task_id: 'dup' } }] });
     const error = await rejectionOf(client.createContainerExportTask(SEED, { timeoutMs: 100 }));
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(server.to('/container/export-task')).toHaveLength(1);
+    expect(server.to(CREATE)).toHaveLength(1);
   });
 
   it("the caller's AbortSignal stops the call with AbortError and no retry", async () => {
-    const { server, client } = await setup({ [TASK]: [{ ...running, delayMs: 1500 }] });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const error = await rejectionOf(client.getExportTask('t1', { signal: controller.signal }));
+    // Aborted once the request has arrived, while the server keeps it waiting.
+    const { server, client } = await setup({ [TASK]: [() => controller.abort(), running] });
+    const error = await rejectionOf(client.getExportTask({ task_id: 't1' }, { signal: controller.signal }));
     expect(error).toBeInstanceOf(AbortError);
     expect(server.received).toHaveLength(1);
   });
 
-  it('an abort during the backoff sleep stops it too', async () => {
-    const { server, client } = await setup({ [TASK]: [{ ...fast, headers: { 'Retry-After': '5' } }, running] });
+  it('an abort during the backoff sleep stops it too', { timeout: 10_000 }, async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 200);
-    const started = Date.now();
-    expect(await rejectionOf(client.getExportTask('t1', { signal: controller.signal }))).toBeInstanceOf(AbortError);
-    expect(Date.now() - started).toBeLessThan(4000);
+    // Retry-After asks for an hour (capped at 30 s): only the abort can end this test in time.
+    const { server, client } = await setup(
+      { [TASK]: [{ ...fast, headers: { 'Retry-After': '3600' } }, running] },
+      {
+        // The 429 has been read whole, so the client is in (or about to enter) its backoff:
+        // setImmediate runs after the microtasks that get it there.
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          const text = await response.text();
+          setImmediate(() => controller.abort());
+          return new Response(text, { status: response.status, headers: response.headers });
+        },
+      },
+    );
+    const error = await rejectionOf(client.getExportTask({ task_id: 't1' }, { signal: controller.signal }));
+    expect(error).toBeInstanceOf(AbortError);
     expect(server.received).toHaveLength(1);
   });
 });
@@ -189,7 +200,7 @@ describe('timeouts and cancellation', () => {
 describe('auth', () => {
   it('token auth sends X-Auth-Token and no Authorization', async () => {
     const { server, client } = await setup({ [TASK]: [running] });
-    await client.getExportTask('t1');
+    await client.getExportTask({ task_id: 't1' });
     expect(server.received[0]!.headers['x-auth-token']).toBe(TOKEN);
     expect(server.received[0]!.headers.authorization).toBeUndefined();
   });
@@ -199,10 +210,12 @@ describe('auth', () => {
       { [CREATE]: [fast, { status: 200, body: { task_id: 'signed' } }] },
       { credentials: { accessKey: 'AK-1', secretKey: SK, securityToken: SECURITY_TOKEN } },
     );
-    await client.createContainerExportTask(
-      { ...SEED, container_name: 'nginx 1' },
-      { enterpriseProjectId: 'all granted', exportSize: 5 },
-    );
+    await client.createContainerExportTask({
+      ...SEED,
+      container_name: 'nginx 1',
+      enterprise_project_id: 'all granted',
+      export_size: 5,
+    });
     expect(server.received).toHaveLength(2);
     for (const r of server.received) {
       const given = r.headers.authorization as string;
@@ -253,7 +266,7 @@ describe('auth', () => {
     const [refusedCreate, resent] = server.to(CREATE).map(gateway.lagOf);
     expect(refusedCreate).toBeGreaterThan(HOUR - 60_000);
     expect(Math.abs(resent!)).toBeLessThan(60_000);
-    await client.getExportTask('t1');
+    await client.getExportTask({ task_id: 't1' });
     expect(server.to(TASK)).toHaveLength(1);
     expect(Math.abs(gateway.lagOf(server.to(TASK)[0]!))).toBeLessThan(60_000);
   });
@@ -281,7 +294,7 @@ describe('auth', () => {
 
   it("sends the SDK User-Agent with the caller's suffix", async () => {
     const { server, client } = await setup({ [TASK]: [running] }, { userAgent: 'inventory-job/2' });
-    await client.getExportTask('t1');
+    await client.getExportTask({ task_id: 't1' });
     expect(server.received[0]!.headers['user-agent']).toMatch(/^hss-export-client\/\S+ inventory-job\/2$/);
   });
 });
