@@ -12,11 +12,23 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const changeset = join(REPO, 'node_modules/@changesets/cli/bin.js');
 const git = (cwd, ...args) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
 
-/** A `--depth 1` clone of the committed tree, with this checkout's .ci/run. */
-function shallowClone(name, ...args) {
+/**
+ * A `--depth 1` clone of the committed tree, with this checkout's .ci/run, left as a CI
+ * checkout of a pull request leaves it: HEAD detached on a commit of its own, no local
+ * branches and no origin/main. Without that the clone would be whatever branch this checkout
+ * is on, and when that is main the clone has main already, with nothing left to test.
+ */
+function shallowClone(name) {
   const dir = join(tmp, name);
-  execFileSync('git', ['clone', '--quiet', '--depth', '1', ...args, `file://${REPO}`, dir]);
+  execFileSync('git', ['clone', '--quiet', '--depth', '1', `file://${REPO}`, dir]);
   copyFileSync(join(REPO, '.ci/run'), join(dir, '.ci/run'));
+  git(dir, 'checkout', '--quiet', '--detach');
+  for (const branch of git(dir, 'for-each-ref', '--format=%(refname)', 'refs/heads').split('\n').filter(Boolean))
+    git(dir, 'update-ref', '-d', branch);
+  for (const ref of git(dir, 'for-each-ref', '--format=%(refname)', 'refs/remotes').split('\n').filter(Boolean))
+    git(dir, 'update-ref', '-d', ref);
+  git(dir, '-c', 'user.email=t@example.test', '-c', 'user.name=test', 'commit', '--quiet', '--allow-empty', '-m', 'pr');
+  expect(git(dir, 'for-each-ref')).toBe('');
   return dir;
 }
 const ensureMain = (dir) => spawnSync('bash', ['.ci/run', 'ensure-main'], { cwd: dir, encoding: 'utf8' });
