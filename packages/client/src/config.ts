@@ -75,6 +75,8 @@ export interface ResolvedConfig {
   userAgent: string;
   /** Plain http to 127.0.0.1 and the like: a local mock or test server. */
   loopback: boolean;
+  /** The credentials known at construction (options and environment), redacted from the first call on. */
+  secrets: readonly string[];
 }
 
 export const SDK_USER_AGENT = 'hss-export-client/0';
@@ -223,6 +225,16 @@ export function resolveConfig(options: HssClientOptions = {}): ResolvedConfig {
   // What the chain would read on the first call, refused now: a line break pasted into a
   // key fails at construction, not in the middle of a run.
   for (const name of ENV_CREDENTIALS) if (env[name]) headerSafe(name, env[name]);
+  // A key pasted into the wrong field must not show up in the first call's ValidationError,
+  // which is thrown before the chain hands out a credential.
+  const given = (options.credentials ?? {}) as Partial<TokenCredentials & AkSkCredentials>;
+  const secrets = [
+    given.token,
+    given.accessKey,
+    given.secretKey,
+    given.securityToken,
+    ...ENV_CREDENTIALS.slice(0, 4).map((n) => env[n]),
+  ];
 
   const resolve = async (): Promise<Settings> => {
     if (credentials && projectId) return { credentials, projectId, projectIdSource: 'the projectId option' };
@@ -269,5 +281,6 @@ export function resolveConfig(options: HssClientOptions = {}): ResolvedConfig {
     fetch: fetchImpl,
     userAgent: options.userAgent ? `${SDK_USER_AGENT} ${options.userAgent}` : SDK_USER_AGENT,
     loopback,
+    secrets: secrets.filter((v): v is string => typeof v === 'string' && v !== ''),
   };
 }

@@ -29,20 +29,22 @@ describe('validation before sending', () => {
   it('rejects a bad request with every problem listed, and sends nothing', async () => {
     const { server, client } = await setup({ [CREATE]: [{ status: 200, body: { task_id: 'x' } }] });
     const error = await rejectionOf(
-      client.createContainerExportTask(
-        { export_headers: [['bogus', 'B'], ['container_name']], status: 'running', containerName: 'typo' } as never,
-        { exportSize: 0 },
-      ),
+      client.createContainerExportTask({
+        export_headers: [['bogus', 'B'], ['container_name']],
+        status: 'running',
+        containerName: 'typo',
+        export_size: 0,
+      } as never),
     );
     expect(error).toBeInstanceOf(ValidationError);
     const problems = (error as ValidationError).problems;
     expect(problems.map((p) => `${p.path} ${p.rule}`)).toEqual(
       expect.arrayContaining([
-        'query.export_size minimum',
-        'body.export_headers[0][0] columnKeys',
-        'body.export_headers[1] minItems',
-        'body.status enum',
-        'body.containerName additionalProperties',
+        'export_size minimum',
+        'export_headers[0][0] columnKeys',
+        'export_headers[1] minItems',
+        'status enum',
+        'containerName unknown',
       ]),
     );
     expect(error.message).toContain('nothing was sent');
@@ -51,8 +53,8 @@ describe('validation before sending', () => {
 
   it('checks path parameters of the status and download calls too', async () => {
     const { server, client } = await setup({});
-    expect(await rejectionOf(client.getExportTask('x'.repeat(65)))).toBeInstanceOf(ValidationError);
-    expect(await rejectionOf(client.downloadExportedFile(''))).toBeInstanceOf(ValidationError);
+    expect(await rejectionOf(client.getExportTask({ task_id: 'x'.repeat(65) }))).toBeInstanceOf(ValidationError);
+    expect(await rejectionOf(client.downloadExportedFile({ file_id: '' }))).toBeInstanceOf(ValidationError);
     expect(server.received).toHaveLength(0);
   });
 });
@@ -73,7 +75,7 @@ describe('typed errors', () => {
       { [TASK]: [{ status, body: { error_code: code, error_msg: 'why' }, headers: { 'X-Request-Id': 'req-42' } }] },
       { maxRetries: 0 },
     );
-    const error = await rejectionOf(client.getExportTask('t1'));
+    const error = await rejectionOf(client.getExportTask({ task_id: 't1' }));
     expect(error).toBeInstanceOf(Class);
     expect(error).toMatchObject({
       status,
@@ -89,9 +91,9 @@ describe('typed errors', () => {
     const { client } = await setup({
       [TASK]: [{ status: 404, body: { error_code: 'A', error_msg: 'b', request_id: 'in-body' } }],
     });
-    expect(await rejectionOf(client.getExportTask('t1'))).toMatchObject({ requestId: 'in-body' });
+    expect(await rejectionOf(client.getExportTask({ task_id: 't1' }))).toMatchObject({ requestId: 'in-body' });
     const html = await setup({ [TASK]: [{ status: 502, body: '<html>bad gateway</html>' }] }, { maxRetries: 0 });
-    expect(await rejectionOf(html.client.getExportTask('t1'))).toMatchObject({
+    expect(await rejectionOf(html.client.getExportTask({ task_id: 't1' }))).toMatchObject({
       body: '<html>bad gateway</html>',
       errorCode: undefined,
     });
@@ -131,7 +133,7 @@ describe('waiting for the export', () => {
       [CREATE]: [{ status: 200, body: { task_id: 't1' } }],
       [TASK]: [task('running'), success],
     });
-    await expect(client.exportContainers(SEED, { pollIntervalMs: 10, exportSize: 10 })).resolves.toMatchObject({
+    await expect(client.exportContainers({ ...SEED, export_size: 10 }, { pollIntervalMs: 10 })).resolves.toMatchObject({
       fileId: 'f1',
     });
     expect(server.to('/container/export-task')).toHaveLength(1);
@@ -189,7 +191,7 @@ describe('download', () => {
             .end(zip),
       ],
     });
-    const file = await client.downloadExportedFile('f1');
+    const file = await client.downloadExportedFile({ file_id: 'f1' });
     expect(file.body).toBeInstanceOf(ReadableStream);
     expect(file).toMatchObject({ size: 22, requestId: 'd1' });
     const bytes = Buffer.from(await new Response(file.body).arrayBuffer());
@@ -216,7 +218,7 @@ describe('no credential ever appears in an error', async () => {
         const { client } = await setup({
           [TASK]: [{ status: 401, body: { error_code: 'APIGW.0301', error_msg: `bad token ${TOKEN}` } }],
         });
-        return client.getExportTask('t1');
+        return client.getExportTask({ task_id: 't1' });
       },
     ],
     [
@@ -226,7 +228,7 @@ describe('no credential ever appears in an error', async () => {
           { [TASK]: [{ status: 401, body: { error_code: 'APIGW.0301', error_msg: `bad ${SK} / ${SECURITY_TOKEN}` } }] },
           ak,
         );
-        return client.getExportTask('t1');
+        return client.getExportTask({ task_id: 't1' });
       },
     ],
     [
@@ -243,7 +245,7 @@ describe('no credential ever appears in an error', async () => {
           },
           ak,
         );
-        return client.getExportTask('t1');
+        return client.getExportTask({ task_id: 't1' });
       },
     ],
     [
@@ -260,7 +262,7 @@ describe('no credential ever appears in an error', async () => {
           { [TASK]: [{ status: 200, body: {}, delayMs: 1000 }] },
           { timeoutMs: 50, maxRetries: 0 },
         );
-        return client.getExportTask('t1');
+        return client.getExportTask({ task_id: 't1' });
       },
     ],
     [
@@ -279,6 +281,13 @@ describe('no credential ever appears in an error', async () => {
       'a validation error quoting the token',
       async () => {
         const { client } = await setup({});
+        return client.createContainerExportTask({ export_headers: [[TOKEN, 'x']] } as never);
+      },
+    ],
+    [
+      'a validation error on the first call quoting a token from the environment',
+      async () => {
+        const { client } = await setup({}, { credentials: undefined, env: { HSS_EXPORT_TOKEN: TOKEN } });
         return client.createContainerExportTask({ export_headers: [[TOKEN, 'x']] } as never);
       },
     ],

@@ -1,27 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, RateLimitError, ServerError, TimeoutError } from '../src/errors.js';
+import { apiError, ConnectionError, RateLimitError, ServerError, TimeoutError } from '../src/errors.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, parseRetryAfter, retryDelay } from '../src/retry.js';
 
-const api = (status: number) => ({ status });
+const api = (status: number) => apiError({ status, operation: 'o', body: '' });
+const GET = true;
+const POST = false;
 
-describe('which failures are retried', () => {
+describe('which failures are retried (idempotent: GET or x-hss-idempotent; not: the create POST)', () => {
   it('GET: 429, 502, 503, 504, connection errors and timeouts; not 400/401/403/404/500', () => {
-    for (const s of [429, 502, 503, 504]) expect(isRetryable('GET', api(s))).toBe(true);
-    for (const s of [400, 401, 403, 404, 500]) expect(isRetryable('GET', api(s))).toBe(false);
-    expect(isRetryable('GET', new ConnectionError('x', 'ECONNRESET'))).toBe(true);
-    expect(isRetryable('GET', new TimeoutError('x', 1))).toBe(true);
+    for (const s of [429, 502, 503, 504]) expect(isRetryable(GET, api(s))).toBe(true);
+    for (const s of [400, 401, 403, 404, 500]) expect(isRetryable(GET, api(s))).toBe(false);
+    expect(isRetryable(GET, new ConnectionError('x', 'ECONNRESET'))).toBe(true);
+    expect(isRetryable(GET, new TimeoutError('x', 1))).toBe(true);
   });
 
   it('POST (creates a task): only when the request provably was not processed', () => {
-    expect(isRetryable('POST', api(429))).toBe(true);
-    expect(isRetryable('POST', new ConnectionError('x', 'ECONNREFUSED'))).toBe(true);
-    expect(isRetryable('POST', new ConnectionError('x', 'ENOTFOUND'))).toBe(true);
-    for (const s of [500, 502, 503, 504]) expect(isRetryable('POST', api(s))).toBe(false);
-    expect(isRetryable('POST', new ConnectionError('x', 'ECONNRESET'))).toBe(false);
-    expect(isRetryable('POST', new ConnectionError('x', undefined))).toBe(false);
-    expect(isRetryable('POST', new TimeoutError('x', 1))).toBe(false);
-    expect(isRetryable('POST', new ServerError({ status: 503, operation: 'o', body: '' }))).toBe(false);
-    expect(isRetryable('POST', new RateLimitError({ status: 429, operation: 'o', body: '' }))).toBe(true);
+    expect(isRetryable(POST, api(429))).toBe(true);
+    expect(isRetryable(POST, new ConnectionError('x', 'ECONNREFUSED'))).toBe(true);
+    expect(isRetryable(POST, new ConnectionError('x', 'ENOTFOUND'))).toBe(true);
+    for (const s of [500, 502, 503, 504]) expect(isRetryable(POST, api(s))).toBe(false);
+    expect(isRetryable(POST, new ConnectionError('x', 'ECONNRESET'))).toBe(false);
+    expect(isRetryable(POST, new ConnectionError('x', undefined))).toBe(false);
+    expect(isRetryable(POST, new TimeoutError('x', 1))).toBe(false);
+    expect(isRetryable(POST, new ServerError({ status: 503, operation: 'o', body: '' }))).toBe(false);
+    expect(isRetryable(POST, new RateLimitError({ status: 429, operation: 'o', body: '' }))).toBe(true);
   });
 });
 

@@ -39,16 +39,11 @@ export interface CredentialProvider {
   invalidate(credential: Credential): void;
 }
 
-/** What a caller may pass as explicit credentials: the client's `credentials` option. */
-export type StaticCredentials =
-  | { token: string }
-  | { accessKey: string; secretKey: string; securityToken?: string | undefined };
-
 export interface ChainContext {
   env: Record<string, string | undefined>;
   fetch: typeof globalThis.fetch;
-  /** Explicit credentials (first link of the chain), or a provider of the caller's own. */
-  credentials?: StaticCredentials | CredentialProvider | undefined;
+  /** The `credentials` option as a provider (config.ts wraps explicit keys and tokens): the chain's first link. */
+  credentials?: CredentialProvider | undefined;
   /** For project discovery. */
   region?: string | undefined;
   /** Explicit; wins over the environment and the profile file. */

@@ -19,7 +19,7 @@ const signatureOf = (auth: string): string => {
 };
 const signedHeadersOf = (auth: string): string => /SignedHeaders=([^,]*),/.exec(auth)?.[1] ?? '';
 
-describe('published test vectors (hss-api.md §5.2)', () => {
+describe('published test vectors (the Go and Python SDK signer tests)', () => {
   it('V2 (Go SDK): underscore header ignored, no host signed', async () => {
     const auth = await authorization(
       {

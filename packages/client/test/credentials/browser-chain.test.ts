@@ -3,6 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
+import { staticProvider } from '../../src/config.js';
 import * as browser from '../../src/credentials/browser-chain.js';
 import { NoCredentialsError } from '../../src/credentials/errors.js';
 import * as node from '../../src/credentials/node-chain.js';
@@ -37,7 +38,11 @@ function reachable(entry: string): Map<string, string[]> {
 describe('browser chain', () => {
   it('takes the credentials option and the environment object', async () => {
     expect(
-      await (await browser.resolveCredentialChain(ctx({}, { credentials: { token: TOKEN } }))).provider.get(),
+      await (
+        await browser.resolveCredentialChain(
+          ctx({}, { credentials: staticProvider({ kind: 'token', token: TOKEN }, 'the credentials option') }),
+        )
+      ).provider.get(),
     ).toEqual({
       kind: 'token',
       token: TOKEN,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
+import { staticProvider } from '../../src/config.js';
 import { cachedChain, resolveChain } from '../../src/credentials/chain.js';
 import { NoCredentialsError } from '../../src/credentials/errors.js';
 import { nodeChain, resolveCredentialChain } from '../../src/credentials/node-chain.js';
@@ -69,7 +70,9 @@ describe('node chain: order', () => {
     const md = await metadata();
     const home = await profileHome(`[basic]\nak = ${AK}\nsk = ${SK}\n`);
     const env = { ...md.env, HOME: home.dir, HUAWEICLOUD_SDK_AK: 'env-ak', HUAWEICLOUD_SDK_SK: 'env-sk' };
-    const { provider } = await resolveCredentialChain(ctx(env, { credentials: { token: TOKEN } }));
+    const { provider } = await resolveCredentialChain(
+      ctx(env, { credentials: staticProvider({ kind: 'token', token: TOKEN }, 'the credentials option') }),
+    );
     expect(await provider.get()).toEqual({ kind: 'token', token: TOKEN });
     expect(provider.source).toBe('the credentials option');
     expect(md.received).toHaveLength(0);

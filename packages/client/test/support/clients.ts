@@ -1,5 +1,5 @@
 import { onTestFinished } from 'vitest';
-import { createHssClient, type HssClientOptions } from '../../src/index.js';
+import { type CreateContainerExportTaskParams, createHssClient, type HssClientOptions } from '../../src/index.js';
 import { startScriptedServer, type Step } from '@hss-export/mock/scripted';
 
 export const PROJECT = 'project-1';
@@ -7,7 +7,7 @@ export const TOKEN = 'tok-SECRET-5f1e0c9a';
 export const SK = 'sk-SECRET-9b2d7e41';
 export const SECURITY_TOKEN = 'sts-SECRET-c3a8f602';
 export const SECRETS = [TOKEN, SK, SECURITY_TOKEN];
-export const SEED = { export_headers: [['container_name', 'Container Name']] };
+export const SEED: CreateContainerExportTaskParams = { export_headers: [['container_name', 'Container Name']] };
 
 export const CREATE = '/container/export-task$';
 export const TASK = '/export-task/[^/]+$';
