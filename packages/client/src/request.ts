@@ -100,7 +100,7 @@ export interface Core {
 }
 
 export function createCore(config: ResolvedConfig): Core {
-  const secrets = new Set<string>();
+  const secrets = new Set<string>(config.secrets);
   const redact = redactor(secrets);
   const show = (v: unknown): string =>
     typeof v === 'string'
