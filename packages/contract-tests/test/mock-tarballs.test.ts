@@ -12,6 +12,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   realpathSync,
   rmSync,
   writeFileSync,
@@ -19,6 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { downloadExample } from './support/download-example.js';
 import { nodeRuntime } from './support/node-runtimes.js';
 import { descendantsOf, isRunning, until } from './support/processes.js';
 import { Children, type RunOptions } from './support/run.js';
@@ -49,6 +51,21 @@ function cleanEnv(nodeBin = process.execPath): NodeJS.ProcessEnv {
   const withoutWorkspaceBins = (env.PATH ?? '').split(delimiter).filter((p) => !p.includes('node_modules'));
   env.PATH = [dirname(nodeBin), ...withoutWorkspaceBins].join(delimiter);
   return env;
+}
+
+/**
+ * Whether process `pid` runs the script at real path `script` with exactly `args`, however
+ * its command line spells the script's path (a symlink, or relative to its working directory).
+ */
+function runsScript(pid: number, script: string, args: string[]): boolean {
+  try {
+    const [, first, ...rest] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
+    if (first === undefined) return false;
+    const path = realpathSync(resolve(readlinkSync(`/proc/${pid}/cwd`), first));
+    return path === script && JSON.stringify(rest) === JSON.stringify(args);
+  } catch {
+    return false; // gone meanwhile, or its script is not a file
+  }
 }
 
 // Commands run under a leash (support/run.ts): afterAll stops whatever is still running,
@@ -207,7 +224,12 @@ describe.each(MANAGERS)('installed with %s', (manager) => {
     timings.push(`${manager} Node ${major} workflow ${Date.now() - t} ms`);
     const out = JSON.parse(r.trim().split('\n').at(-1)!);
     expect(out.node).toMatch(new RegExp(`^v${major}\\.`));
-    expect(out.default).toEqual({ fileId: '6f1c2a3b-export-file', bytes: 22, magic: '504b0506' });
+    const example = await downloadExample();
+    expect(out.default).toEqual({
+      fileId: '6f1c2a3b-export-file',
+      bytes: example.length,
+      magic: example.subarray(0, 4).toString('hex'),
+    });
     expect(out.sequence).toEqual({
       statuses: ['running', 'running', 'success'],
       fileId: '6f1c2a3b-export-file',
@@ -274,11 +296,16 @@ describe.each(MANAGERS)('installed with %s', (manager) => {
     });
     const health = await fetch(`${url}/_mock/health`);
     expect(health.status).toBe(200);
-    // The mock's own process, under npx or pnpm, runs on the Node under test.
-    const servers = descendantsOf(child.pid!).filter((p) =>
-      /(hss-export-mock|mock\/dist\/bin\.js) --port 0$/.test(p.cmdline),
-    );
-    expect(servers.map((p) => realpathSync(`/proc/${p.pid}/exe`))).toEqual([realpathSync(bin)]);
+    // The mock's own process, under npx or pnpm, runs on the Node under test. npx starts it
+    // through the node_modules/.bin symlink, pnpm's shim by a relative path into
+    // node_modules/.pnpm: both are the installed package's bin file.
+    const installedBin = realpathSync(join(projects[manager], 'node_modules/@hss-export/mock/bin/hss-export-mock.js'));
+    const below = descendantsOf(child.pid!);
+    const servers = below.filter((p) => runsScript(p.pid, installedBin, ['--port', '0']));
+    expect(
+      servers.map((p) => realpathSync(`/proc/${p.pid}/exe`)),
+      `processes under ${command}:\n${below.map((p) => p.cmdline).join('\n')}`,
+    ).toEqual([realpathSync(bin)]);
     // As in the recipe: `kill` on the npx (or pnpm exec) PID. pnpm passes SIGTERM on to the
     // mock; npm passes it to the sh it runs the mock in, and the mock stops once that sh is gone.
     child.kill('SIGTERM');
