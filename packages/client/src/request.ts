@@ -227,12 +227,19 @@ export function createCore(config: ResolvedConfig): Core {
           new MalformedResponseError(`${id}: the HTTP ${status} answer ${why}`, status!, safeId);
         // Browsers give an opaque answer with status 0 instead of the redirect itself.
         if (response.type === 'opaqueredirect' || (status >= 300 && status < 400)) {
+          const location = response.headers.get('Location');
           let to: string | undefined;
           try {
-            to = new URL(response.headers.get('Location')!, url).origin;
+            // A relative Location resolves against the request; `null` is the origin of file: and the like.
+            const origin = location === null ? 'null' : new URL(location, url).origin;
+            if (origin !== 'null') to = redact(origin);
           } catch {}
+          const where =
+            location === null && response.type !== 'opaqueredirect'
+              ? 'without a Location header'
+              : `to ${to ?? 'another address'}`;
           throw new RedirectError(
-            `${id}: HTTP ${status || 'redirect'} to ${to ?? 'another address'}, not followed: credentials and data stay with the endpoint (check the region or endpoint)`,
+            `${id}: HTTP ${status || 'redirect'} ${where}, not followed: credentials and data stay with the endpoint (check the region or endpoint)`,
             status,
             to,
           );
