@@ -65,12 +65,16 @@ export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void
     signal?.addEventListener('abort', abort, { once: true });
   });
 
-/** A body read whole; past `cap` bytes it stops, with `tooBig`'s error or (error bodies) keeping the start. */
+/**
+ * A body read whole; past `cap` bytes it stops, with `tooBig`'s error or (error bodies)
+ * keeping the start, and `cut` says so.
+ */
 async function readAll(
   body: ReadableStream<Uint8Array> | null,
   cap: number,
   tooBig?: () => Error,
-): Promise<Uint8Array> {
+): Promise<{ bytes: Uint8Array; cut: boolean }> {
+  let cut = false;
   const parts: Uint8Array[] = [];
   let size = 0;
   const reader = body?.getReader();
@@ -81,6 +85,7 @@ async function readAll(
     if (part.byteLength < next.value.byteLength) {
       await reader!.cancel().catch(() => {});
       if (tooBig) throw tooBig();
+      cut = true;
       break;
     }
   }
@@ -90,7 +95,7 @@ async function readAll(
     all.set(part, at);
     at += part.byteLength;
   }
-  return all;
+  return { bytes: all, cut };
 }
 
 export interface Core {
@@ -221,10 +226,11 @@ export function createCore(config: ResolvedConfig): Core {
         });
         status = response.status;
         date = response.headers.get('Date');
-        const requestId = response.headers.get('X-Request-Id')?.slice(0, 200);
-        const safeId = requestId && redact(requestId);
+        const requestId = response.headers.get('X-Request-Id');
+        // Redacted before it is cut: a cut first could leave the start of a secret behind.
+        const safeId = requestId ? redact(requestId).slice(0, 200) : undefined;
         const malformed = (why: string) =>
-          new MalformedResponseError(`${id}: the HTTP ${status} answer ${why}`, status!, safeId);
+          new MalformedResponseError(redact(`${id}: the HTTP ${status} answer ${why}`), status!, safeId);
         // Browsers give an opaque answer with status 0 instead of the redirect itself.
         if (response.type === 'opaqueredirect' || (status >= 300 && status < 400)) {
           const location = response.headers.get('Location');
@@ -245,20 +251,22 @@ export function createCore(config: ResolvedConfig): Core {
           );
         }
         if (status < 200 || status > 299) {
-          const text = new TextDecoder().decode(await readAll(response.body, MAX_ERROR_BYTES));
-          let parsed: unknown = text;
+          const { bytes, cut } = await readAll(response.body, MAX_ERROR_BYTES);
+          const text = new TextDecoder().decode(bytes);
+          // A body cut at the limit may end part way into a secret: that start goes too.
+          let parsed: unknown = redact(text, cut);
           try {
-            parsed = JSON.parse(text);
+            parsed = redactDeep(JSON.parse(text), redact);
           } catch {}
           const f = (parsed ?? {}) as Record<string, unknown>;
-          const str = (v: unknown) => (typeof v === 'string' ? redact(v).slice(0, 1000) : undefined);
+          const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 1000) : undefined);
           throw apiError({
             status,
             operation: id,
             errorCode: str(f.error_code ?? f.code),
             errorMsg: str(f.error_msg ?? f.message),
             requestId: safeId || str(f.request_id),
-            body: redactDeep(parsed, redact),
+            body: parsed,
             retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')),
           });
         }
@@ -272,7 +280,9 @@ export function createCore(config: ResolvedConfig): Core {
           streaming = true;
           return file;
         }
-        const bytes = await readAll(response.body, MAX_JSON_BYTES, () => malformed(`is over ${MAX_JSON_BYTES} bytes`));
+        const { bytes } = await readAll(response.body, MAX_JSON_BYTES, () =>
+          malformed(`is over ${MAX_JSON_BYTES} bytes`),
+        );
         if (answer.kind === 'empty') return undefined;
         const charset = /charset=([^;]+)/i.exec(response.headers.get('Content-Type') ?? '')?.[1];
         if (charset && !/^"?utf-8"?$/i.test(charset.trim()))

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { type HssClient, REDACT } from '../client.js';
 import type { DownloadExportedFileParams } from '../generated/methods.js';
+import type { Redact } from '../redact.js';
 import type { RequestOptions } from '../request.js';
 import { checkDestination, writeStreamToFile, type WriteFileOptions, type WrittenFile } from './write-file-atomic.js';
 
@@ -41,6 +42,6 @@ export async function downloadExportToFile(
     expectedBytes: answer.size,
     onProgress,
     mode,
-    redact: (client as { [REDACT]?: (text: string) => string })[REDACT],
+    redact: (client as { [REDACT]?: Redact })[REDACT],
   });
 }

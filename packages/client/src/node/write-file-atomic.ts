@@ -38,8 +38,12 @@ export interface WriteFileOptions {
   onProgress?: (bytesWritten: number) => void;
   /** File mode of the written file. Default 0o600: exports can hold sensitive inventory data. */
   mode?: number;
-  /** Applied to any text from the body quoted in an error (the client passes its credential redaction). */
-  redact?: (text: string) => string;
+  /**
+   * Applied to any text from the body quoted in an error (the client passes its credential
+   * redaction). `cut` is true when the text is only the body's start, so it may end part way
+   * into a secret.
+   */
+  redact?: (text: string, cut?: boolean) => string;
 }
 
 /** A file that was written whole. */
@@ -391,7 +395,7 @@ class SignatureCheck {
 
   constructor(
     private readonly target: string,
-    private readonly redact: (text: string) => string,
+    private readonly redact: (text: string, cut?: boolean) => string,
   ) {}
 
   inspect(chunk: Uint8Array): void {
@@ -408,7 +412,8 @@ class SignatureCheck {
       const start = new Uint8Array(Math.min(PREVIEW_SOURCE_BYTES, before + chunk.byteLength));
       start.set(this.seen.slice(0, before));
       start.set(chunk.subarray(0, start.length - before), before);
-      throw notAZip(this.target, start, this.redact);
+      // Only the body's start: it may end part way into a secret.
+      throw notAZip(this.target, start, this.redact, true);
     }
   }
 
@@ -417,7 +422,12 @@ class SignatureCheck {
   }
 }
 
-function notAZip(target: string, start: Uint8Array, redact: (text: string) => string): DownloadError {
+function notAZip(
+  target: string,
+  start: Uint8Array,
+  redact: (text: string, cut?: boolean) => string,
+  cut = false,
+): DownloadError {
   let message = `Downloaded content for ${target} is not a zip archive: `;
   if (start.byteLength === 0) {
     message += 'the response body was empty';
@@ -433,7 +443,7 @@ function notAZip(target: string, start: Uint8Array, redact: (text: string) => st
       message += '. It looks like HTML/XML, probably an error page from a gateway or proxy';
     }
     if (isMostlyText(start.subarray(0, PREVIEW_BYTES))) {
-      message += `. Beginning of the response: ${quote(text, redact, PREVIEW_BYTES)}`;
+      message += `. Beginning of the response: ${quote(text, redact, PREVIEW_BYTES, cut)}`;
     }
   }
   return new DownloadError('NOT_A_ZIP', message, target);
