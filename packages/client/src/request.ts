@@ -53,16 +53,19 @@ const MAX_ERROR_BYTES = 64 << 10;
 /** Waits `ms`, or rejects with AbortError as soon as `signal` fires. */
 export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
   new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new AbortError('aborted by the caller'));
+    // Listens on a signal of its own: a listener per sleeping call on the caller's signal,
+    // which many calls may share, would pass Node's limit of 10 and warn of a leak.
+    const own = signal && AbortSignal.any([signal]);
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', abort);
+      own?.removeEventListener('abort', abort);
       resolve();
     }, ms);
     const abort = () => {
       clearTimeout(timer);
       reject(new AbortError('aborted by the caller'));
     };
-    if (signal?.aborted) abort();
-    signal?.addEventListener('abort', abort, { once: true });
+    own?.addEventListener('abort', abort, { once: true });
   });
 
 /**

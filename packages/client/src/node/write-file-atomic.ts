@@ -146,6 +146,9 @@ export async function writeStreamToFile(
   const onAbort = (): void => {
     reader?.cancel(signal?.reason).catch(noop);
   };
+  // Listened to through a signal of its own: a listener per download on the caller's signal,
+  // which many downloads may share, would pass Node's limit of 10 and warn of a leak.
+  const watched = signal && AbortSignal.any([signal]);
 
   try {
     // Read access too: the completeness check reads the file's tail back.
@@ -156,7 +159,7 @@ export async function writeStreamToFile(
     await fsStep(target, 'set the file mode', () => fh.chmod(mode));
 
     reader = stream.getReader();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    watched?.addEventListener('abort', onAbort, { once: true });
     // An abort during open() fired before the listener existed.
     throwIfAborted(signal);
     const signature = requireZip ? new SignatureCheck(target, redact) : undefined;
@@ -241,7 +244,7 @@ export async function writeStreamToFile(
     if (tempCreated) await unlink(tempPath).catch(noop);
     throw reason;
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    watched?.removeEventListener('abort', onAbort);
     try {
       reader?.releaseLock();
     } catch {
