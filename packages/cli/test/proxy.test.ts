@@ -1,6 +1,6 @@
 // HTTPS_PROXY, HTTP_PROXY and NO_PROXY: the built CLI against a recording forward proxy in
-// front of a test API, all on 127.0.0.1. The https API has a certificate made here with
-// openssl and trusted by the CLI through NODE_EXTRA_CA_CERTS, so TLS is verified as for
+// front of a test API, all on 127.0.0.1. The https API has a certificate made here
+// (selfsigned) and trusted by the CLI through NODE_EXTRA_CA_CERTS, so TLS is verified as for
 // the real endpoint. "Went through the proxy" is checked at the API: each request must
 // arrive on a connection the proxy opened.
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, PROJECT, runCli, SECRET_ENV, tempDir, type CliResult } from './support/run-cli.js';
 import {
   closedPort,
-  hasOpenssl,
   makeCertificate,
   startApi,
   startProxy,
@@ -18,13 +17,6 @@ import {
   type ProxyServer,
 } from './support/proxy-servers.js';
 import { CREATE, created, DOWNLOAD, EMPTY_ZIP, succeeded, TASK, zipFile } from './support/scripted-server.js';
-
-const HAS_OPENSSL = hasOpenssl();
-if (!HAS_OPENSSL) {
-  console.warn(
-    'proxy.test.ts: skipping the https proxy tests: openssl is not on PATH, and Node cannot make the self-signed test certificate without it',
-  );
-}
 
 // Distinctive, so that finding any part of them in the output can only mean a leak. The
 // password needs %-encoding in a URL, so both spellings are checked.
@@ -86,7 +78,7 @@ async function containers(endpoint: string, env: Record<string, string>, ...args
   return { r, out };
 }
 
-describe.skipIf(!HAS_OPENSSL)('an https endpoint behind a CONNECT proxy', () => {
+describe('an https endpoint behind a CONNECT proxy', () => {
   let cert: Certificate;
   beforeAll(() => {
     cert = makeCertificate();

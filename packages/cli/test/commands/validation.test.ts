@@ -11,7 +11,7 @@ import {
   zipFile,
   type ScriptedServer,
 } from '../support/scripted-server.js';
-import { hasOpenssl, makeCertificate, startApi } from '../support/proxy-servers.js';
+import { makeCertificate, startApi } from '../support/proxy-servers.js';
 import { entries, jsonOf, runCli, scripted, SECRET_ENV, STDIN_TOKEN, tempDir } from '../support/run-cli.js';
 import { specColumnKeys } from '../support/spec.js';
 
@@ -167,7 +167,7 @@ describe('--poll-interval under the floor of the endpoint', () => {
     expect(s.received).toHaveLength(0);
   });
 
-  it.skipIf(!hasOpenssl())('an https endpoint: at least 1s, before the task is created', async () => {
+  it('an https endpoint: at least 1s, before the task is created', async () => {
     const cert = makeCertificate();
     onTestFinished(() => cert.remove());
     const api = await startApi({ [CREATE]: [created()], [TASK]: [succeeded()], [DOWNLOAD]: [zipFile()] }, cert);

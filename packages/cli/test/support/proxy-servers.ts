@@ -3,57 +3,42 @@
 // sockets it opened, and an API server (https with a certificate made at test time, or
 // plain http) that records which socket each request came in on, so a test can tell
 // whether a request came through the proxy.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generate } from 'selfsigned';
 import type { Step } from './scripted-server.js';
 
-const OPENSSL_ARGS = [
-  'req',
-  '-x509',
-  '-newkey',
-  'ec',
-  '-pkeyopt',
-  'ec_paramgen_curve:prime256v1',
-  '-nodes',
-  '-subj',
-  '/CN=127.0.0.1',
-  '-addext',
-  'subjectAltName=IP:127.0.0.1',
-  '-days',
-  '1',
-];
-
-/** Whether `openssl` can be run: Node has no certificate generation of its own. */
-export function hasOpenssl(): boolean {
-  return spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
-}
-
 export interface Certificate {
-  key: Buffer;
-  cert: Buffer;
+  key: string;
+  cert: string;
   /** The certificate's file, for NODE_EXTRA_CA_CERTS. */
   certPath: string;
   remove(): void;
 }
 
-/** A self-signed certificate for IP 127.0.0.1, valid for a day. */
+/**
+ * A self-signed certificate for IP 127.0.0.1, valid for a day. Node cannot make one and a
+ * machine may lack openssl, so `selfsigned` (pure JS) does.
+ */
 export function makeCertificate(): Certificate {
+  const made = generate([{ name: 'commonName', value: '127.0.0.1' }], {
+    keySize: 2048,
+    // OpenSSL 3 refuses selfsigned's default SHA-1 signature.
+    algorithm: 'sha256',
+    days: 1,
+    // Type 7: an IP address, since the CLI connects to 127.0.0.1, not to a name.
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+  });
   const dir = mkdtempSync(join(tmpdir(), 'hss-cli-cert-'));
-  const keyPath = join(dir, 'key.pem');
   const certPath = join(dir, 'cert.pem');
-  const made = spawnSync('openssl', [...OPENSSL_ARGS, '-keyout', keyPath, '-out', certPath], { encoding: 'utf8' });
-  if (made.status !== 0) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`openssl could not make the test certificate:\n${made.stderr}`);
-  }
+  writeFileSync(certPath, made.cert);
   return {
-    key: readFileSync(keyPath),
-    cert: readFileSync(certPath),
+    key: made.private,
+    cert: made.cert,
     certPath,
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
