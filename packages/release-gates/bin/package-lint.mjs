@@ -26,8 +26,11 @@ const dirs =
         .map((name) => join(repo, 'packages', name))
         .filter((d) => existsSync(join(d, 'package.json')) && manifestOf(d).private !== true);
 
+// Plain text: the output is re-printed in a report, and publint colours it whenever CI is set.
+const env = { ...process.env, NO_COLOR: '1' };
+delete env.FORCE_COLOR;
 const run = (file, args) =>
-  promisify(execFile)(file, args, { encoding: 'utf8', maxBuffer: 32 << 20, timeout: 120_000 }).then(
+  promisify(execFile)(file, args, { encoding: 'utf8', env, maxBuffer: 32 << 20, timeout: 120_000 }).then(
     ({ stdout, stderr }) => ({ ok: true, output: stdout + stderr }),
     (error) => ({ ok: false, output: `${error.stdout ?? ''}${error.stderr ?? ''}` || String(error) }),
   );
