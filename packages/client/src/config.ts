@@ -205,13 +205,8 @@ function explicitCredentials(given: HssClientOptions['credentials']): Credential
   return staticProvider(credential, source);
 }
 
-const ENV_CREDENTIALS = [
-  'HUAWEICLOUD_SDK_AK',
-  'HUAWEICLOUD_SDK_SK',
-  'HUAWEICLOUD_SDK_SECURITY_TOKEN',
-  'HSS_EXPORT_TOKEN',
-  'HUAWEICLOUD_SDK_PROJECT_ID',
-];
+const ENV_SECRETS = ['HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HSS_EXPORT_TOKEN'];
+const ENV_CREDENTIALS = [...ENV_SECRETS, 'HUAWEICLOUD_SDK_PROJECT_ID'];
 
 export function resolveConfig(options: HssClientOptions = {}): ResolvedConfig {
   const env = options.env ?? defaultEnv();
@@ -233,7 +228,7 @@ export function resolveConfig(options: HssClientOptions = {}): ResolvedConfig {
     given.accessKey,
     given.secretKey,
     given.securityToken,
-    ...ENV_CREDENTIALS.slice(0, 4).map((n) => env[n]),
+    ...ENV_SECRETS.map((n) => env[n]),
   ];
 
   const resolve = async (): Promise<Settings> => {

@@ -2,7 +2,8 @@
 // script and records every request, for what Prism cannot play: exact fault sequences
 // (429 then 503 then 200), stalls, resets, redirects, hostile or malformed answers. The
 // SDK's own tests use it; so can yours, to see how your code handles such answers.
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface Received {
@@ -29,11 +30,19 @@ export interface ScriptedServer {
   close(): Promise<void>;
 }
 
+export interface ScriptedServerOptions {
+  /** Serve https with this key and certificate (PEM), e.g. to test redirects from https to http. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+}
+
 /** `routes` maps a path regex to the steps answered in order; the last step repeats. */
-export async function startScriptedServer(routes: Record<string, Step[]>): Promise<ScriptedServer> {
+export async function startScriptedServer(
+  routes: Record<string, Step[]>,
+  options: ScriptedServerOptions = {},
+): Promise<ScriptedServer> {
   const received: Received[] = [];
   const counters = new Map<string, number>();
-  const server = createServer((req, res) => {
+  const answer = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -68,11 +77,12 @@ export async function startScriptedServer(routes: Record<string, Step[]>): Promi
       if (step.delayMs) setTimeout(send, step.delayMs);
       else send();
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, answer) : createServer(answer);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     received,
     to: (route) => received.filter((r) => new RegExp(route).test(r.url.split('?')[0]!)),
     close: () =>

@@ -1,10 +1,8 @@
 // An https server on 127.0.0.1 with a certificate made for this run, and a fetch that
 // trusts that certificate alone. Node cannot make a certificate by itself and a user's
 // machine may lack openssl, so `selfsigned` (pure JS) makes it.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import type { Received } from '@hss-export/mock/scripted';
+import type { ServerResponse } from 'node:http';
+import { type Received, type ScriptedServer, startScriptedServer } from '@hss-export/mock/scripted';
 import { generate } from 'selfsigned';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { onTestFinished } from 'vitest';
@@ -36,38 +34,12 @@ export function trustingFetch(): typeof globalThis.fetch {
     undiciFetch(input, { ...(init as object), dispatcher })) as unknown as typeof globalThis.fetch;
 }
 
-export interface HttpsServer {
-  url: string;
-  received: Received[];
-  close(): Promise<void>;
-}
-
 /**
- * An https server on 127.0.0.1 that records every request and answers with `handler`;
- * it stops after the test, also when the test fails.
+ * A scripted https server on 127.0.0.1 that records every request and answers each with
+ * `handler`; it stops after the test, also when the test fails.
  */
-export async function startHttpsServer(handler: (res: ServerResponse, req: Received) => void): Promise<HttpsServer> {
-  const received: Received[] = [];
-  const server = createServer(certificate(), (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const record: Received = {
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString(),
-      };
-      received.push(record);
-      handler(res, record);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  onTestFinished(close);
-  return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, received, close };
+export async function startHttpsServer(handler: (res: ServerResponse, req: Received) => void): Promise<ScriptedServer> {
+  const server = await startScriptedServer({ '^': [handler] }, { tls: certificate() });
+  onTestFinished(() => server.close());
+  return server;
 }
